@@ -1,0 +1,28 @@
+package io.github.panamallama.examples;
+
+import io.github.panamallama.LlamaException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the example programs: {@code scripts/example <program> [options]}. */
+@Command(name = "example", mixinStandardHelpOptions = true,
+        description = "panama-llama example programs.",
+        subcommands = {SystemInfoCommand.class})
+public final class Examples {
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree, with native failures shown as one readable message, not a trace. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Examples());
+        commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+            if (exception instanceof LlamaException) {
+                cmd.getErr().println("error: " + exception.getMessage());
+                return 2;
+            }
+            throw exception;
+        });
+        return commandLine;
+    }
+}

@@ -1,0 +1,6 @@
+/** panama-llama: llama.cpp as a Java library. */
+module io.github.panamallama {
+    requires io.github.panamallama.bindings;
+
+    exports io.github.panamallama;
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the system tools the build and tests use, on Debian/Ubuntu (as root or with sudo).
+# Idempotent: a tool already on PATH is left alone, whoever installed it.
+#   npm            fetches the pinned prebuilt llama.cpp (scripts/fetch-natives.sh)
+#   gcc, cmake     native test harnesses; the llama.cpp submodule build
+#   spm_train/spm_encode (sentencepiece)  the fixture tokenizer and the tokenizer cross-check
+#   git, openssl   unpacking the v0.5.0 header bundle; integrity checks
+set -euo pipefail
+declare -A package_of=(
+  [npm]=npm [gcc]=gcc [g++]=g++ [cmake]=cmake [make]=make
+  [spm_train]=sentencepiece [spm_encode]=sentencepiece [git]=git [openssl]=openssl
+)
+missing=()
+for tool in "${!package_of[@]}"; do
+  command -v "$tool" >/dev/null || missing+=("${package_of[$tool]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+command -v apt-get >/dev/null || { echo "install these first: ${missing[*]}" >&2; exit 1; }
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
