@@ -18,11 +18,12 @@ import picocli.CommandLine.TypeConversionException;
 /** Quantizes a GGUF model with llama.cpp, e.g. an F16 conversion down to Q4_K_M. */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
         description = "Quantize a GGUF model file with llama.cpp.",
-        footer = {"", "Types (case-insensitive): F32 F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K_S Q3_K_M Q3_K_L",
-                "  Q4_K_S Q4_K_M Q5_K_S Q5_K_M Q6_K IQ3_XS IQ3_S IQ3_M IQ4_NL IQ4_XS TQ1_0 TQ2_0 Q1_0 Q2_0",
-                "  MXFP4_MOE; aliases Q3_K Q4_K Q5_K. Q2_K_S, IQ1_*, IQ2_* and IQ3_XXS need an importance",
-                "  matrix and are refused.",
-                "Example: scripts/quantize.sh model-f16.gguf model-q4_k_m.gguf q4_k_m"})
+        footer = {"", "Types (case-insensitive):",
+                "  F32 F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K_S Q3_K_M Q3_K_L Q4_K_S",
+                "  Q4_K_M Q5_K_S Q5_K_M Q6_K IQ3_XS IQ3_S IQ3_M IQ4_NL IQ4_XS TQ1_0 TQ2_0",
+                "  Q1_0 Q2_0 MXFP4_MOE; aliases Q3_K Q4_K Q5_K.",
+                "  Q2_K_S, IQ1_*, IQ2_* and IQ3_XXS need an importance matrix: refused.",
+                "", "Example: scripts/quantize.sh model-f16.gguf model-q4_k_m.gguf q4_k_m"})
 final class QuantizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
