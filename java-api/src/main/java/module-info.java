@@ -3,4 +3,7 @@ module io.github.panamallama {
     requires io.github.panamallama.bindings;
 
     exports io.github.panamallama;
+    exports io.github.panamallama.convert;
+    exports io.github.panamallama.convert.pytorch;
+    exports io.github.panamallama.convert.sentencepiece;
 }
