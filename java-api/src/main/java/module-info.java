@@ -3,4 +3,5 @@ module io.github.panamallama {
     requires io.github.panamallama.bindings;
 
     exports io.github.panamallama;
+    exports io.github.panamallama.gguf;
 }
