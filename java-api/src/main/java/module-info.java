@@ -4,4 +4,7 @@ module io.github.panamallama {
 
     exports io.github.panamallama;
     exports io.github.panamallama.gguf;
+    exports io.github.panamallama.convert;
+    exports io.github.panamallama.convert.pytorch;
+    exports io.github.panamallama.convert.sentencepiece;
 }
