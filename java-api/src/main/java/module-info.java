@@ -1,6 +1,10 @@
 /** panama-llama: llama.cpp as a Java library. */
 module io.github.panamallama {
     requires io.github.panamallama.bindings;
+    // JsonNode appears in the grammar package's public API.
+    requires transitive com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jdk8;
 
     exports io.github.panamallama;
+    exports io.github.panamallama.grammar;
 }
