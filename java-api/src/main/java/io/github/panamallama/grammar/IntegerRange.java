@@ -30,19 +30,51 @@ final class IntegerRange {
         return String.join(" | ", alternatives);
     }
 
-    /** Alternatives for {@code [low, high]}, both non-negative, split by digit count. */
+    /**
+     * Alternatives for {@code [low, high]}, both non-negative, split by digit count. Digit
+     * counts whose whole block lies inside the range share one alternative, e.g. 10..9999 is
+     * {@code [1-9] [0-9]{1,3}}.
+     */
     private static List<String> nonNegative(long low, long high) {
         List<String> alternatives = new ArrayList<>();
         int lowDigits = Long.toString(low).length();
         int highDigits = Long.toString(high).length();
-        for (int digits = lowDigits; digits <= highDigits; digits++) {
-            long first = digits == 1 ? 0 : pow10(digits - 1);
+        int fullRunStart = -1;
+        for (int digits = lowDigits; digits <= highDigits + 1; digits++) {
+            long first = digits == 1 ? 1 : pow10(digits - 1);
             long last = pow10(digits) - 1;
-            String from = Long.toString(Math.max(low, first));
+            boolean full = digits <= highDigits && low <= first && last <= high;
+            if (full) {
+                if (fullRunStart < 0) {
+                    fullRunStart = digits;
+                }
+                if (digits == 1 && low == 0) {
+                    alternatives.add("\"0\"");
+                }
+                continue;
+            }
+            if (fullRunStart > 0) {
+                alternatives.add(join("[1-9]", repeatDigits(fullRunStart - 1, digits - 2)));
+                fullRunStart = -1;
+            }
+            if (digits > highDigits) {
+                break;
+            }
+            String from = Long.toString(Math.max(low, digits == 1 ? 0 : first));
             String to = Long.toString(Math.min(high, last));
             alternatives.add(sameLength(from, to));
         }
         return alternatives;
+    }
+
+    private static String repeatDigits(int min, int max) {
+        if (max == 0) {
+            return "";
+        }
+        if (min == max) {
+            return anyDigits(min);
+        }
+        return min == 0 && max == 1 ? "[0-9]?" : "[0-9]{" + min + "," + max + "}";
     }
 
     /** Digit strings of one length between {@code from} and {@code to} inclusive. */
@@ -89,8 +121,15 @@ final class IntegerRange {
         };
     }
 
+    /** {@code head tail}; two adjacent digit literals become one ({@code "1" "50"} is {@code "150"}). */
     private static String join(String head, String tail) {
-        return tail.isEmpty() ? head : head + " " + tail;
+        if (tail.isEmpty()) {
+            return head;
+        }
+        if (head.matches("\"[0-9]+\"") && tail.matches("\"[0-9]+\".*") && !Gbnf.group(tail).startsWith("(")) {
+            return head.substring(0, head.length() - 1) + tail.substring(1);
+        }
+        return head + " " + tail;
     }
 
     /** Alternatives as one sequence element: parenthesised when there is more than one. */
