@@ -78,18 +78,52 @@ final class Gbnf {
         return quantified || topLevel(expression, ' ') ? "( " + expression + " )" : expression;
     }
 
+    /** A rule body: the expression without parentheses that enclose all of it. */
+    static String unwrap(String expression) {
+        if (expression.startsWith("( ") && expression.endsWith(" )")) {
+            String inner = expression.substring(2, expression.length() - 2);
+            if (balanced(inner)) {
+                return inner;
+            }
+        }
+        return expression;
+    }
+
+    /** Whether the parentheses outside literals and classes never close more than they opened. */
+    private static boolean balanced(String expression) {
+        int depth = 0;
+        for (int i = 0; i < expression.length(); i++) {
+            char c = expression.charAt(i);
+            if (c == '"' || c == '[') {
+                i = skip(expression, i);
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth < 0) {
+                return false;
+            }
+        }
+        return depth == 0;
+    }
+
+    /** The index of the end of the literal or class starting at {@code start}. */
+    private static int skip(String expression, int start) {
+        char close = expression.charAt(start) == '"' ? '"' : ']';
+        int i = start + 1;
+        for (; i < expression.length() && expression.charAt(i) != close; i++) {
+            if (expression.charAt(i) == '\\') {
+                i++;
+            }
+        }
+        return i;
+    }
+
     /** Whether {@code wanted} occurs outside literals, classes and parentheses. */
     private static boolean topLevel(String expression, char wanted) {
         int depth = 0;
         for (int i = 0; i < expression.length(); i++) {
             char c = expression.charAt(i);
             if (c == '"' || c == '[') {
-                char close = c == '"' ? '"' : ']';
-                for (i++; i < expression.length() && expression.charAt(i) != close; i++) {
-                    if (expression.charAt(i) == '\\') {
-                        i++;
-                    }
-                }
+                i = skip(expression, i);
             } else if (c == '(') {
                 depth++;
             } else if (c == ')') {

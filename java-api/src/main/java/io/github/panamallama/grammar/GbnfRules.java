@@ -52,7 +52,7 @@ final class GbnfRules {
     }
 
     void define(String name, String body) {
-        bodies.put(name, body);
+        bodies.put(name, Gbnf.unwrap(body));
     }
 
     /** A new rule named after {@code hint}, with this body. */
@@ -64,7 +64,7 @@ final class GbnfRules {
 
     String render(String rootBody) {
         StringBuilder out = new StringBuilder();
-        out.append(ROOT).append(" ::= ").append(rootBody).append('\n');
+        out.append(ROOT).append(" ::= ").append(Gbnf.unwrap(rootBody)).append('\n');
         bodies.forEach((name, body) -> {
             if (body == null) {
                 throw new IllegalStateException("rule " + name + " was named but never defined");

@@ -305,10 +305,10 @@ final class SchemaConverter {
         };
     }
 
-    /** A rule name, or a short expression, for a value nested in a larger one. */
+    /** A rule name, or a single literal or class, for a value nested in a larger one. */
     private String nested(JsonNode schema, String pointer, String hint) {
         String expression = expression(schema, pointer, hint);
-        boolean simple = Gbnf.atom(expression).equals(expression);
+        boolean simple = Gbnf.atom(expression).equals(expression) && !expression.startsWith("(");
         return simple ? expression : rules.add(hint, expression);
     }
 
