@@ -212,6 +212,15 @@ class JsonSchemaGrammarTest {
     }
 
     @Test
+    void whitespaceBetweenTokensIsBounded() {
+        String schema = "{'type':'array','items':{'type':'boolean'}}";
+        String indent24 = " ".repeat(24);
+        assertAccepts(schema,
+                List.of("[ true ]", "[\n" + indent24 + "true,\n\tfalse\n]", "[true ,false]"),
+                List.of("[  true]", "[\n\ntrue]", "[\n" + indent24 + " true]", "[true\t]", " [true]", "[true]\n"));
+    }
+
+    @Test
     void outputIsDeterministicAndFollowsDeclarationOrder() {
         String schema = "{'type':'object','properties':{'z':{'type':'string','maxLength':2},'a':{'type':'string','maxLength':3}}}";
         String first = grammar(schema);
