@@ -1,0 +1,536 @@
+package io.github.panamallama.grammar;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One conversion of a schema document to GBNF; see {@link JsonSchemaGrammar} for the contract. */
+final class SchemaConverter {
+    /** Keywords that never change which documents are valid. */
+    private static final Set<String> ANNOTATIONS = Set.of(
+            "$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "default",
+            "examples", "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding");
+    private static final Set<String> ASSERTIONS = Set.of(
+            "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
+            "uniqueItems", "minLength", "maxLength", "pattern", "format", "enum", "const", "anyOf", "oneOf",
+            "allOf", "$ref", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
+    private static final List<String> TYPES = List.of("object", "array", "string", "integer", "number", "boolean", "null");
+    private static final Set<String> OBJECT_KEYWORDS = Set.of("properties", "required", "additionalProperties");
+    private static final Set<String> ARRAY_KEYWORDS = Set.of("items", "minItems", "maxItems", "uniqueItems");
+    private static final Set<String> STRING_KEYWORDS = Set.of("minLength", "maxLength", "pattern", "format");
+    private static final Set<String> NUMERIC_KEYWORDS = Set.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
+    private static final Set<String> COMBINATORS = Set.of("anyOf", "oneOf", "allOf", "$ref");
+
+    private final JsonNode document;
+    private final GbnfRules rules = new GbnfRules();
+    /** $ref string to the rule standing for its target; filled before the target is converted, for recursion. */
+    private final Map<String, String> refRules = new HashMap<>();
+
+    SchemaConverter(JsonNode document) {
+        this.document = document;
+    }
+
+    String convert() {
+        refRules.put("#", GbnfRules.ROOT);
+        String root = expression(document, "", GbnfRules.ROOT);
+        return rules.render(root);
+    }
+
+    /** GBNF for the values {@code schema} accepts, usable as one element of a sequence. */
+    private String expression(JsonNode schema, String pointer, String hint) {
+        if (schema.isBoolean()) {
+            if (!schema.booleanValue()) {
+                throw error(pointer, "schema 'false' accepts nothing");
+            }
+            return rules.use(Primitive.VALUE);
+        }
+        if (!schema.isObject()) {
+            throw error(pointer, "a schema must be an object or a boolean, found " + schema.getNodeType());
+        }
+        checkKeywords(schema, pointer);
+        if (schema.has("$ref")) {
+            onlyWith(schema, pointer, "$ref", Set.of());
+            return reference(schema.get("$ref"), pointer + "/$ref");
+        }
+        if (schema.has("const")) {
+            return Gbnf.literal(schema.get("const").toString());
+        }
+        if (schema.has("enum")) {
+            return enumeration(schema, pointer);
+        }
+        for (String combinator : List.of("anyOf", "oneOf")) {
+            if (schema.has(combinator)) {
+                onlyWith(schema, pointer, combinator, Set.of());
+                return alternatives(schema.get(combinator), pointer + "/" + combinator, hint);
+            }
+        }
+        if (schema.has("allOf")) {
+            return expression(mergeAllOf(schema, pointer), pointer + "/allOf", hint);
+        }
+        List<String> types = types(schema, pointer);
+        if (types.size() == 1) {
+            return typed(schema, types.getFirst(), pointer, hint);
+        }
+        List<String> branches = new ArrayList<>();
+        for (String type : types) {
+            branches.add(typed(schema, type, pointer, hint + "-" + type));
+        }
+        return "( " + String.join(" | ", branches) + " )";
+    }
+
+    private void checkKeywords(JsonNode schema, String pointer) {
+        for (Iterator<String> names = schema.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!ANNOTATIONS.contains(name) && !ASSERTIONS.contains(name)) {
+                throw error(pointer, "unsupported keyword '" + name + "'");
+            }
+        }
+        JsonNode unique = schema.get("uniqueItems");
+        if (unique != null && !(unique.isBoolean() && !unique.booleanValue())) {
+            throw error(pointer + "/uniqueItems", "unsupported keyword 'uniqueItems' (only false is supported)");
+        }
+    }
+
+    /** Rejects keywords that would have to hold together with {@code keyword}, which this converter cannot combine. */
+    private void onlyWith(JsonNode schema, String pointer, String keyword, Set<String> allowed) {
+        for (Iterator<String> names = schema.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals(keyword) && !ANNOTATIONS.contains(name) && !allowed.contains(name)) {
+                throw error(pointer, "unsupported keyword '" + name + "' beside '" + keyword + "'");
+            }
+        }
+    }
+
+    private String reference(JsonNode ref, String pointer) {
+        if (!ref.isTextual()) {
+            throw error(pointer, "'$ref' must be a string");
+        }
+        String target = ref.textValue();
+        String known = refRules.get(target);
+        if (known != null) {
+            return known;
+        }
+        if (!target.startsWith("#/")) {
+            throw error(pointer, "unsupported '$ref' '" + target + "': only references inside the document (#/...) are supported");
+        }
+        String targetPointer = target.substring(1);
+        JsonNode resolved;
+        try {
+            resolved = document.at(targetPointer);
+        } catch (IllegalArgumentException e) {
+            throw error(pointer, "bad '$ref' '" + target + "': " + e.getMessage());
+        }
+        if (resolved.isMissingNode()) {
+            throw error(pointer, "'$ref' '" + target + "' points to nothing");
+        }
+        String name = rules.reserve(unescapePointer(targetPointer.substring(targetPointer.lastIndexOf('/') + 1)));
+        refRules.put(target, name);
+        rules.define(name, expression(resolved, targetPointer, name));
+        return name;
+    }
+
+    private String enumeration(JsonNode schema, String pointer) {
+        JsonNode values = schema.get("enum");
+        if (!values.isArray() || values.isEmpty()) {
+            throw error(pointer + "/enum", "'enum' must be a non-empty array");
+        }
+        List<String> allowedTypes = schema.has("type") ? types(schema, pointer) : TYPES;
+        Set<String> literals = new LinkedHashSet<>();
+        for (JsonNode value : values) {
+            if (allowedTypes.stream().anyMatch(type -> hasType(value, type))) {
+                literals.add(Gbnf.literal(value.toString()));
+            }
+        }
+        if (literals.isEmpty()) {
+            throw error(pointer + "/enum", "no 'enum' value has the schema's type " + allowedTypes);
+        }
+        return literals.size() == 1 ? literals.iterator().next() : "( " + String.join(" | ", literals) + " )";
+    }
+
+    private static boolean hasType(JsonNode value, String type) {
+        return switch (type) {
+            case "object" -> value.isObject();
+            case "array" -> value.isArray();
+            case "string" -> value.isTextual();
+            case "integer" -> value.isIntegralNumber() || (value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0);
+            case "number" -> value.isNumber();
+            case "boolean" -> value.isBoolean();
+            case "null" -> value.isNull();
+            default -> false;
+        };
+    }
+
+    private String alternatives(JsonNode branches, String pointer, String hint) {
+        if (!branches.isArray() || branches.isEmpty()) {
+            throw error(pointer, "must be a non-empty array of schemas");
+        }
+        List<String> expressions = new ArrayList<>();
+        for (int i = 0; i < branches.size(); i++) {
+            expressions.add(expression(branches.get(i), pointer + "/" + i, hint + "-" + i));
+        }
+        return expressions.size() == 1 ? expressions.getFirst() : "( " + String.join(" | ", expressions) + " )";
+    }
+
+    /**
+     * allOf of object schemas (directly or by $ref) becomes one object schema with every
+     * property and every requirement. Anything else cannot be merged and is rejected.
+     */
+    private JsonNode mergeAllOf(JsonNode schema, String pointer) {
+        JsonNode branches = schema.get("allOf");
+        if (!branches.isArray() || branches.isEmpty()) {
+            throw error(pointer + "/allOf", "must be a non-empty array of schemas");
+        }
+        ObjectNode merged = JsonNodeFactory.instance.objectNode();
+        ObjectNode properties = merged.putObject("properties");
+        Set<String> required = new LinkedHashSet<>();
+        List<JsonNode> parts = new ArrayList<>();
+        List<String> partPointers = new ArrayList<>();
+        ObjectNode own = schema.deepCopy();
+        own.remove("allOf");
+        parts.add(own);
+        partPointers.add(pointer);
+        for (int i = 0; i < branches.size(); i++) {
+            JsonNode branch = branches.get(i);
+            String branchPointer = pointer + "/allOf/" + i;
+            while (branch.isObject() && branch.has("$ref") && branch.get("$ref").isTextual()
+                    && branch.get("$ref").textValue().startsWith("#/")) {
+                onlyWith(branch, branchPointer, "$ref", Set.of());
+                branchPointer = branch.get("$ref").textValue().substring(1);
+                branch = document.at(branchPointer);
+            }
+            parts.add(branch);
+            partPointers.add(branchPointer);
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            JsonNode part = parts.get(i);
+            String partPointer = partPointers.get(i);
+            if (!part.isObject()) {
+                throw error(partPointer, "'allOf' is supported only for object schemas");
+            }
+            checkKeywords(part, partPointer);
+            for (Iterator<String> names = part.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                boolean objectType = name.equals("type") && part.get(name).isTextual() && part.get(name).textValue().equals("object");
+                if (!ANNOTATIONS.contains(name) && !objectType && !name.equals("properties") && !name.equals("required")) {
+                    throw error(partPointer, "unsupported keyword '" + name + "' in an 'allOf' of objects");
+                }
+            }
+            JsonNode partProperties = part.path("properties");
+            for (Iterator<Map.Entry<String, JsonNode>> it = partProperties.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> property = it.next();
+                JsonNode previous = properties.get(property.getKey());
+                if (previous != null && !previous.equals(property.getValue())) {
+                    throw error(partPointer + "/properties/" + escapePointer(property.getKey()),
+                            "'allOf' branches give property '" + property.getKey() + "' different schemas");
+                }
+                properties.set(property.getKey(), property.getValue());
+            }
+            for (JsonNode name : part.path("required")) {
+                required.add(name.asText());
+            }
+        }
+        merged.put("type", "object");
+        required.forEach(merged.putArray("required")::add);
+        return merged;
+    }
+
+    private List<String> types(JsonNode schema, String pointer) {
+        JsonNode type = schema.get("type");
+        if (type == null) {
+            return List.of(inferredType(schema));
+        }
+        List<String> result = new ArrayList<>();
+        if (type.isTextual()) {
+            result.add(type.textValue());
+        } else if (type.isArray() && !type.isEmpty()) {
+            type.forEach(t -> result.add(t.asText()));
+        } else {
+            throw error(pointer + "/type", "'type' must be a string or a non-empty array of strings");
+        }
+        for (String t : result) {
+            if (!TYPES.contains(t)) {
+                throw error(pointer + "/type", "unknown type '" + t + "'");
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(result));
+    }
+
+    /** Without 'type', the keywords say which kind of value is meant; none means any value. */
+    private static String inferredType(JsonNode schema) {
+        Set<String> present = new LinkedHashSet<>();
+        schema.fieldNames().forEachRemaining(present::add);
+        if (present.stream().anyMatch(OBJECT_KEYWORDS::contains)) {
+            return "object";
+        }
+        if (present.stream().anyMatch(ARRAY_KEYWORDS::contains)) {
+            return "array";
+        }
+        if (present.stream().anyMatch(STRING_KEYWORDS::contains)) {
+            return "string";
+        }
+        if (present.stream().anyMatch(NUMERIC_KEYWORDS::contains)) {
+            return "number";
+        }
+        return "any";
+    }
+
+    private String typed(JsonNode schema, String type, String pointer, String hint) {
+        return switch (type) {
+            case "object" -> object(schema, pointer, hint);
+            case "array" -> array(schema, pointer, hint);
+            case "string" -> string(schema, pointer);
+            case "integer" -> integer(schema, pointer);
+            case "number" -> {
+                for (String keyword : NUMERIC_KEYWORDS) {
+                    if (schema.has(keyword)) {
+                        throw error(pointer, "unsupported keyword '" + keyword + "' for type 'number' (supported for 'integer')");
+                    }
+                }
+                yield rules.use(Primitive.NUMBER);
+            }
+            case "boolean" -> rules.use(Primitive.BOOLEAN);
+            case "null" -> rules.use(Primitive.NULL);
+            default -> rules.use(Primitive.VALUE);
+        };
+    }
+
+    /** A rule name, or a single literal or class, for a value nested in a larger one. */
+    private String nested(JsonNode schema, String pointer, String hint) {
+        String expression = expression(schema, pointer, hint);
+        boolean simple = Gbnf.atom(expression).equals(expression) && !expression.startsWith("(");
+        return simple ? expression : rules.add(hint, expression);
+    }
+
+    private String object(JsonNode schema, String pointer, String hint) {
+        JsonNode propertiesNode = schema.path("properties");
+        JsonNode additional = schema.get("additionalProperties");
+        if (!propertiesNode.isMissingNode() && !propertiesNode.isObject()) {
+            throw error(pointer + "/properties", "'properties' must be an object");
+        }
+        if (propertiesNode.isMissingNode() && additional == null) {
+            return rules.use(Primitive.OBJECT);
+        }
+        Set<String> required = new LinkedHashSet<>();
+        JsonNode requiredNode = schema.path("required");
+        if (!requiredNode.isMissingNode() && !requiredNode.isArray()) {
+            throw error(pointer + "/required", "'required' must be an array of strings");
+        }
+        for (JsonNode name : requiredNode) {
+            if (!name.isTextual()) {
+                throw error(pointer + "/required", "'required' must be an array of strings");
+            }
+            if (!propertiesNode.has(name.textValue())) {
+                throw error(pointer + "/required", "required property '" + name.textValue() + "' is not declared in 'properties'");
+            }
+            required.add(name.textValue());
+        }
+        String colon = " " + rules.use(Primitive.WS) + " \":\" ws ";
+        List<Member> members = new ArrayList<>();
+        Map<String, JsonNode> properties = new LinkedHashMap<>();
+        propertiesNode.fields().forEachRemaining(e -> properties.put(e.getKey(), e.getValue()));
+        for (Map.Entry<String, JsonNode> property : properties.entrySet()) {
+            String name = property.getKey();
+            String value = nested(property.getValue(), pointer + "/properties/" + escapePointer(name), name);
+            String key = Gbnf.literal(TextNode.valueOf(name).toString());
+            members.add(new Member(key + colon + value, required.contains(name), false));
+        }
+        // Absent additionalProperties beside properties: generate only the declared ones (a subset).
+        if (additional != null && !(additional.isBoolean() && !additional.booleanValue())) {
+            String value = nested(additional, pointer + "/additionalProperties", hint + "-additional-value");
+            String key = rules.add(hint + "-additional-key", ExcludedKeys.expression(properties.keySet()));
+            String kv = rules.add(hint + "-additional-kv", key + colon + value);
+            members.add(new Member(kv, false, true));
+        }
+        if (members.isEmpty()) {
+            return "\"{\" ws \"}\"";
+        }
+        boolean anyRequired = members.stream().anyMatch(Member::required);
+        String content = firstMembers(members, 0);
+        return anyRequired
+                ? "\"{\" ws " + content + " ws \"}\""
+                : "\"{\" ws ( " + content + " ws )? \"}\"";
+    }
+
+    /** One property slot: its key-value expression, whether it must appear, whether it repeats. */
+    private record Member(String expression, boolean required, boolean repeated) {}
+
+    /** Members from {@code from} on when none came before (no leading comma); never empty. */
+    private static String firstMembers(List<Member> members, int from) {
+        List<String> alternatives = new ArrayList<>();
+        for (int i = from; i < members.size(); i++) {
+            Member member = members.get(i);
+            StringBuilder alternative = new StringBuilder(member.expression());
+            if (member.repeated()) {
+                alternative.append(" ( ws \",\" ws ").append(member.expression()).append(" )*");
+            }
+            alternative.append(laterMembers(members, i + 1));
+            alternatives.add(alternative.toString());
+            if (member.required()) {
+                break;
+            }
+        }
+        return alternatives.size() == 1 ? alternatives.getFirst() : "( " + String.join(" | ", alternatives) + " )";
+    }
+
+    /** Members from {@code from} on after one has been written: each behind a comma. */
+    private static String laterMembers(List<Member> members, int from) {
+        StringBuilder out = new StringBuilder();
+        for (Member member : members.subList(from, members.size())) {
+            String item = "ws \",\" ws " + member.expression();
+            out.append(' ').append(member.required() ? item : "( " + item + " )" + (member.repeated() ? "*" : "?"));
+        }
+        return out.toString();
+    }
+
+    private String array(JsonNode schema, String pointer, String hint) {
+        JsonNode items = schema.get("items");
+        if (items != null && items.isArray()) {
+            throw error(pointer + "/items", "unsupported array form of 'items' (tuples)");
+        }
+        int min = count(schema, "minItems", pointer);
+        int max = schema.has("maxItems") ? count(schema, "maxItems", pointer) : -1;
+        if (max >= 0 && max < min) {
+            throw error(pointer, "'maxItems' " + max + " is below 'minItems' " + min);
+        }
+        rules.use(Primitive.WS);
+        if (max == 0 || (items != null && items.isBoolean() && !items.booleanValue())) {
+            if (min > 0) {
+                throw error(pointer, "'items' false allows no element but 'minItems' is " + min);
+            }
+            return "\"[\" ws \"]\"";
+        }
+        if (items == null && min == 0 && max < 0) {
+            return rules.use(Primitive.ARRAY);
+        }
+        String item = items == null ? rules.use(Primitive.VALUE) : nested(items, pointer + "/items", hint + "-item");
+        String more = "( ws \",\" ws " + item + " )" + repetition(Math.max(0, min - 1), max < 0 ? -1 : max - 1);
+        if (more.endsWith("{0}")) {
+            more = "";
+        }
+        String elements = more.isEmpty() ? item : item + " " + more;
+        return min > 0
+                ? "\"[\" ws " + elements + " ws \"]\""
+                : "\"[\" ws ( " + elements + " ws )? \"]\"";
+    }
+
+    private static String repetition(int min, int max) {
+        if (max < 0) {
+            return min == 0 ? "*" : min == 1 ? "+" : "{" + min + ",}";
+        }
+        if (min == 0 && max == 1) {
+            return "?";
+        }
+        return min == max ? "{" + min + "}" : "{" + min + "," + max + "}";
+    }
+
+    private int count(JsonNode schema, String keyword, String pointer) {
+        JsonNode value = schema.get(keyword);
+        if (value == null) {
+            return 0;
+        }
+        if (!value.canConvertToExactIntegral() || value.asLong() < 0 || value.asLong() > 100_000) {
+            throw error(pointer + "/" + keyword, "'" + keyword + "' must be an integer in [0, 100000], found " + value);
+        }
+        return value.asInt();
+    }
+
+    private String string(JsonNode schema, String pointer) {
+        boolean lengths = schema.has("minLength") || schema.has("maxLength");
+        JsonNode pattern = schema.get("pattern");
+        JsonNode format = schema.get("format");
+        Primitive formatRule = format == null ? null : switch (format.asText()) {
+            case "date" -> Primitive.DATE;
+            case "time" -> Primitive.TIME;
+            case "date-time" -> Primitive.DATE_TIME;
+            case "uuid" -> Primitive.UUID;
+            // Other formats are annotations in JSON Schema 2019-09 and later: any string is valid.
+            default -> null;
+        };
+        int constraints = (lengths ? 1 : 0) + (pattern != null ? 1 : 0) + (formatRule != null ? 1 : 0);
+        if (constraints > 1) {
+            throw error(pointer, "unsupported combination of 'minLength'/'maxLength', 'pattern' and 'format'");
+        }
+        if (pattern != null) {
+            if (!pattern.isTextual()) {
+                throw error(pointer + "/pattern", "'pattern' must be a string");
+            }
+            String body = PatternTranslator.translate(pattern.textValue(), "#" + pointer + "/pattern");
+            return body.isEmpty() ? "\"\\\"\\\"\"" : "\"\\\"\" " + Gbnf.group(body) + " \"\\\"\"";
+        }
+        if (formatRule != null) {
+            return "\"\\\"\" " + rules.use(formatRule) + " \"\\\"\"";
+        }
+        if (lengths) {
+            int min = count(schema, "minLength", pointer);
+            int max = schema.has("maxLength") ? count(schema, "maxLength", pointer) : -1;
+            if (max >= 0 && max < min) {
+                throw error(pointer, "'maxLength' " + max + " is below 'minLength' " + min);
+            }
+            if (max == 0) {
+                return "\"\\\"\\\"\"";
+            }
+            return "\"\\\"\" " + rules.use(Primitive.CHAR) + repetition(min, max) + " \"\\\"\"";
+        }
+        return rules.use(Primitive.STRING);
+    }
+
+    private String integer(JsonNode schema, String pointer) {
+        BigDecimal min = BigDecimal.valueOf(-IntegerRange.LIMIT);
+        BigDecimal max = BigDecimal.valueOf(IntegerRange.LIMIT);
+        boolean bounded = false;
+        for (String keyword : NUMERIC_KEYWORDS) {
+            JsonNode value = schema.get(keyword);
+            if (value == null) {
+                continue;
+            }
+            if (!value.isNumber()) {
+                // Draft 4 spelled exclusivity as booleans beside minimum/maximum.
+                if (value.isBoolean() && keyword.startsWith("exclusive")) {
+                    continue;
+                }
+                throw error(pointer + "/" + keyword, "'" + keyword + "' must be a number, found " + value);
+            }
+            bounded = true;
+            BigDecimal bound = value.decimalValue();
+            boolean exclusive = keyword.startsWith("exclusive")
+                    || schema.path("exclusive" + Character.toUpperCase(keyword.charAt(0)) + keyword.substring(1)).booleanValue();
+            if (keyword.toLowerCase().endsWith("minimum")) {
+                BigDecimal lowest = exclusive ? bound.setScale(0, RoundingMode.FLOOR).add(BigDecimal.ONE) : bound.setScale(0, RoundingMode.CEILING);
+                min = min.max(lowest);
+            } else {
+                BigDecimal highest = exclusive ? bound.setScale(0, RoundingMode.CEILING).subtract(BigDecimal.ONE) : bound.setScale(0, RoundingMode.FLOOR);
+                max = max.min(highest);
+            }
+        }
+        if (!bounded) {
+            return rules.use(Primitive.INTEGER);
+        }
+        if (min.compareTo(max) > 0) {
+            throw error(pointer, "no integer lies within the bounds (at most 16 digits are generated)");
+        }
+        return Gbnf.group(IntegerRange.expression(min.longValueExact(), max.longValueExact()));
+    }
+
+    private static IllegalArgumentException error(String pointer, String message) {
+        return new IllegalArgumentException(message + " at #" + pointer);
+    }
+
+    private static String escapePointer(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static String unescapePointer(String token) {
+        return token.replace("~1", "/").replace("~0", "~");
+    }
+}
