@@ -57,7 +57,20 @@ final class TinyLlamaFile {
         for (char c = 'a'; c <= 'z'; c++) {
             tokens.add(String.valueOf(c));
         }
-        tokens.addAll(WORDS);
+        for (char c = 'A'; c <= 'Z'; c++) {
+            tokens.add(String.valueOf(c));
+        }
+        // SentencePiece merges pairs into longer pieces only through pieces in the vocabulary:
+        // add every prefix of each word so whole words can form.
+        java.util.Set<String> seen = new java.util.HashSet<>(tokens);
+        for (String word : WORDS) {
+            for (int end = 1; end <= word.length(); end++) {
+                String prefix = word.substring(0, end);
+                if (seen.add(prefix)) {
+                    tokens.add(prefix);
+                }
+            }
+        }
         return tokens;
     }
 
@@ -198,7 +211,7 @@ final class TinyLlamaFile {
             string(key);
             switch (value) {
                 case String s -> { u32(8); string(s); }
-                case Integer i -> { u32(5); u32(i); }
+                case Integer i -> { u32(4); u32(i); } // hyperparameters are uint32
                 case Float f -> { u32(6); f32(f); }
                 case Boolean b -> { u32(7); bytes(new byte[] {(byte) (b ? 1 : 0)}); }
                 case String[] a -> { u32(9); u32(8); u64(a.length); for (String s : a) string(s); }
