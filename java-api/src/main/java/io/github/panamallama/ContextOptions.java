@@ -27,6 +27,9 @@ package io.github.panamallama;
  * @param attention attention type for embeddings
  * @param offloadKqv keep the KV cache and KQV ops on the GPU
  * @param measurePerformance collect llama.cpp's timing counters ({@link LlamaContext#performance()})
+ * @param unifiedMemory one memory buffer shared by all sequences (llama.cpp's kv_unified). Off,
+ *     each sequence has its own stream, and {@link ContextMemory#keepOnly(int)} affects only
+ *     the stream of the sequence kept
  */
 public record ContextOptions(
         int contextLength,
@@ -50,7 +53,8 @@ public record ContextOptions(
         PoolingType pooling,
         AttentionType attention,
         boolean offloadKqv,
-        boolean measurePerformance) {
+        boolean measurePerformance,
+        boolean unifiedMemory) {
 
     /** llama.cpp's upper limit on sequences (LLAMA_MAX_SEQ). */
     public static final int MAX_SEQUENCES = 256;
@@ -126,6 +130,7 @@ public record ContextOptions(
         private AttentionType attention = AttentionType.MODEL_DEFAULT;
         private boolean offloadKqv = true;
         private boolean measurePerformance = true;
+        private boolean unifiedMemory;
 
         private Builder() {}
 
@@ -152,12 +157,14 @@ public record ContextOptions(
         public Builder attention(AttentionType type) { this.attention = type; return this; }
         public Builder offloadKqv(boolean enabled) { this.offloadKqv = enabled; return this; }
         public Builder measurePerformance(boolean enabled) { this.measurePerformance = enabled; return this; }
+        public Builder unifiedMemory(boolean enabled) { this.unifiedMemory = enabled; return this; }
 
         public ContextOptions build() {
             return new ContextOptions(contextLength, batchSize, ubatchSize != null ? ubatchSize : Math.min(512, batchSize), sequences,
                     threads, batchThreads, ropeFreqBase, ropeFreqScale, ropeScaling, yarnExtFactor,
                     yarnAttnFactor, yarnBetaFast, yarnBetaSlow, yarnOriginalContext, flashAttention,
-                    cacheTypeK, cacheTypeV, embeddings, pooling, attention, offloadKqv, measurePerformance);
+                    cacheTypeK, cacheTypeV, embeddings, pooling, attention, offloadKqv, measurePerformance,
+                    unifiedMemory);
         }
     }
 }

@@ -135,6 +135,7 @@ public final class LlamaContext implements AutoCloseable {
         llama_context_params.attention_type(p, o.attention().nativeValue);
         llama_context_params.offload_kqv(p, o.offloadKqv());
         llama_context_params.no_perf(p, !o.measurePerformance());
+        llama_context_params.kv_unified(p, o.unifiedMemory());
     }
 
     /** The abort request, read by llama.cpp's compute loop; never references the context. */
@@ -589,13 +590,18 @@ public final class LlamaContext implements AutoCloseable {
     public PerformanceStats performance() {
         enter();
         try (Arena call = Arena.ofConfined()) {
+            llama_synchronize(handle); // counters are updated when pending work is collected
             MemorySegment data = llama_perf_context(call, handle);
+            double promptMillis = llama_perf_context_data.t_p_eval_ms(data);
+            double evalMillis = llama_perf_context_data.t_eval_ms(data);
+            // llama.cpp reports counts of at least 1 (to spare its printer a division by zero);
+            // a count with no time measured is really zero.
             return new PerformanceStats(
                     llama_perf_context_data.t_load_ms(data),
-                    llama_perf_context_data.t_p_eval_ms(data),
-                    llama_perf_context_data.t_eval_ms(data),
-                    llama_perf_context_data.n_p_eval(data),
-                    llama_perf_context_data.n_eval(data),
+                    promptMillis,
+                    evalMillis,
+                    promptMillis == 0 ? 0 : llama_perf_context_data.n_p_eval(data),
+                    evalMillis == 0 ? 0 : llama_perf_context_data.n_eval(data),
                     llama_perf_context_data.n_reused(data));
         } finally {
             exit();
