@@ -23,6 +23,12 @@ public final class NativeLog {
     /** Level of the last complete message, for ggml's "continue previous message" level. */
     private static volatile Level lastLevel = Level.DEBUG;
 
+    /**
+     * Errors logged on this thread while a {@link #captureErrors()} is open: llama.cpp reports
+     * why a load or grammar parse failed only in its log, on the calling thread.
+     */
+    private static final ThreadLocal<StringBuilder> CAPTURED_ERRORS = new ThreadLocal<>();
+
     private NativeLog() {}
 
     static void install() {
@@ -34,15 +40,55 @@ public final class NativeLog {
     private static void onMessage(int level, MemorySegment text, MemorySegment userData) {
         try {
             Level mapped = map(level);
-            if (!LOGGER.isLoggable(mapped) || text.equals(MemorySegment.NULL)) {
+            StringBuilder capture = CAPTURED_ERRORS.get();
+            boolean capturing = capture != null && mapped == Level.ERROR;
+            if ((!capturing && !LOGGER.isLoggable(mapped)) || text.equals(MemorySegment.NULL)) {
                 return;
             }
             String message = text.reinterpret(MAX_MESSAGE_BYTES).getString(0).stripTrailing();
-            if (!message.isEmpty()) {
+            if (capturing && !message.isEmpty()) {
+                capture.append(capture.isEmpty() ? "" : "; ").append(message);
+            }
+            if (!message.isEmpty() && LOGGER.isLoggable(mapped)) {
                 LOGGER.log(mapped, message);
             }
         } catch (Throwable ignored) {
             // Logging must never take the process down; a lost log line is the lesser harm.
+        }
+    }
+
+    /**
+     * Starts collecting the error messages llama.cpp logs on this thread, until the returned
+     * capture is closed. Not nested: an inner capture takes over until it closes.
+     */
+    public static ErrorCapture captureErrors() {
+        StringBuilder previous = CAPTURED_ERRORS.get();
+        StringBuilder mine = new StringBuilder();
+        CAPTURED_ERRORS.set(mine);
+        return new ErrorCapture(mine, previous);
+    }
+
+    /** Error messages collected on one thread; {@link #text()} is empty if there were none. */
+    public static final class ErrorCapture implements AutoCloseable {
+        private final StringBuilder messages;
+        private final StringBuilder previous;
+
+        private ErrorCapture(StringBuilder messages, StringBuilder previous) {
+            this.messages = messages;
+            this.previous = previous;
+        }
+
+        public String text() {
+            return messages.toString();
+        }
+
+        @Override
+        public void close() {
+            if (previous == null) {
+                CAPTURED_ERRORS.remove();
+            } else {
+                CAPTURED_ERRORS.set(previous);
+            }
         }
     }
 

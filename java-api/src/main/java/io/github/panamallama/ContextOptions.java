@@ -1,0 +1,170 @@
+package io.github.panamallama;
+
+/**
+ * How to create a {@link LlamaContext}. Immutable; start from {@link #builder()}. Zero or
+ * {@code MODEL_DEFAULT} means "take it from the model"; llama.cpp may adjust some values (read
+ * the actual ones back from the context).
+ *
+ * @param contextLength tokens of memory (n_ctx); 0 = the model's training length
+ * @param batchSize most tokens one {@link LlamaContext#decode(Batch)} call takes (n_batch)
+ * @param ubatchSize physical batch size (n_ubatch), at most batchSize
+ * @param sequences distinct sequences the memory holds (n_seq_max)
+ * @param threads threads for generating single tokens
+ * @param batchThreads threads for prompt/batch processing
+ * @param ropeFreqBase RoPE base frequency; 0 = model's
+ * @param ropeFreqScale RoPE frequency scale; 0 = model's
+ * @param ropeScaling RoPE scaling method
+ * @param yarnExtFactor YaRN extrapolation mix factor; negative = model's
+ * @param yarnAttnFactor YaRN magnitude scaling factor; negative = model's
+ * @param yarnBetaFast YaRN low correction dim; negative = model's
+ * @param yarnBetaSlow YaRN high correction dim; negative = model's
+ * @param yarnOriginalContext YaRN original context size; 0 = model's
+ * @param flashAttention whether to use Flash Attention
+ * @param cacheTypeK element type of the K cache
+ * @param cacheTypeV element type of the V cache
+ * @param embeddings compute embeddings (as well as logits)
+ * @param pooling how embeddings are pooled per sequence
+ * @param attention attention type for embeddings
+ * @param offloadKqv keep the KV cache and KQV ops on the GPU
+ * @param measurePerformance collect llama.cpp's timing counters ({@link LlamaContext#performance()})
+ * @param unifiedMemory one memory buffer shared by all sequences (llama.cpp's kv_unified). Off,
+ *     each sequence has its own stream, and {@link ContextMemory#keepOnly(int)} affects only
+ *     the stream of the sequence kept
+ */
+public record ContextOptions(
+        int contextLength,
+        int batchSize,
+        int ubatchSize,
+        int sequences,
+        int threads,
+        int batchThreads,
+        float ropeFreqBase,
+        float ropeFreqScale,
+        RopeScalingType ropeScaling,
+        float yarnExtFactor,
+        float yarnAttnFactor,
+        float yarnBetaFast,
+        float yarnBetaSlow,
+        int yarnOriginalContext,
+        FlashAttention flashAttention,
+        CacheType cacheTypeK,
+        CacheType cacheTypeV,
+        boolean embeddings,
+        PoolingType pooling,
+        AttentionType attention,
+        boolean offloadKqv,
+        boolean measurePerformance,
+        boolean unifiedMemory) {
+
+    /** llama.cpp's upper limit on sequences (LLAMA_MAX_SEQ). */
+    public static final int MAX_SEQUENCES = 256;
+
+    public ContextOptions {
+        nonNegative("contextLength", contextLength);
+        positive("batchSize", batchSize);
+        positive("ubatchSize", ubatchSize);
+        if (ubatchSize > batchSize) {
+            throw new IllegalArgumentException("ubatchSize " + ubatchSize + " is larger than batchSize " + batchSize);
+        }
+        if (sequences < 1 || sequences > MAX_SEQUENCES) {
+            throw new IllegalArgumentException("sequences must be 1.." + MAX_SEQUENCES + ": " + sequences);
+        }
+        positive("threads", threads);
+        positive("batchThreads", batchThreads);
+        finiteNonNegative("ropeFreqBase", ropeFreqBase);
+        finiteNonNegative("ropeFreqScale", ropeFreqScale);
+        nonNegative("yarnOriginalContext", yarnOriginalContext);
+        for (Object value : new Object[] {ropeScaling, flashAttention, cacheTypeK, cacheTypeV, pooling, attention}) {
+            if (value == null) {
+                throw new IllegalArgumentException("an enum option is null");
+            }
+        }
+    }
+
+    public static ContextOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0: " + value);
+        }
+    }
+
+    private static void nonNegative(String name, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0: " + value);
+        }
+    }
+
+    private static void finiteNonNegative(String name, float value) {
+        if (!(value >= 0) || Float.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0: " + value);
+        }
+    }
+
+    public static final class Builder {
+        private int contextLength = 0;
+        private int batchSize = 2048;
+        private Integer ubatchSize; // unset: min(512, batchSize)
+        private int sequences = 1;
+        private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int batchThreads = threads;
+        private float ropeFreqBase;
+        private float ropeFreqScale;
+        private RopeScalingType ropeScaling = RopeScalingType.MODEL_DEFAULT;
+        private float yarnExtFactor = -1;
+        private float yarnAttnFactor = -1;
+        private float yarnBetaFast = -1;
+        private float yarnBetaSlow = -1;
+        private int yarnOriginalContext;
+        private FlashAttention flashAttention = FlashAttention.AUTO;
+        private CacheType cacheTypeK = CacheType.F16;
+        private CacheType cacheTypeV = CacheType.F16;
+        private boolean embeddings;
+        private PoolingType pooling = PoolingType.MODEL_DEFAULT;
+        private AttentionType attention = AttentionType.MODEL_DEFAULT;
+        private boolean offloadKqv = true;
+        private boolean measurePerformance = true;
+        private boolean unifiedMemory;
+
+        private Builder() {}
+
+        public Builder contextLength(int tokens) { this.contextLength = tokens; return this; }
+        public Builder batchSize(int tokens) { this.batchSize = tokens; return this; }
+        public Builder ubatchSize(int tokens) { this.ubatchSize = tokens; return this; }
+        public Builder sequences(int count) { this.sequences = count; return this; }
+        /** Sets both the generation and the batch thread count. */
+        public Builder threads(int count) { this.threads = count; this.batchThreads = count; return this; }
+        public Builder batchThreads(int count) { this.batchThreads = count; return this; }
+        public Builder ropeFreqBase(float base) { this.ropeFreqBase = base; return this; }
+        public Builder ropeFreqScale(float scale) { this.ropeFreqScale = scale; return this; }
+        public Builder ropeScaling(RopeScalingType type) { this.ropeScaling = type; return this; }
+        public Builder yarnExtFactor(float factor) { this.yarnExtFactor = factor; return this; }
+        public Builder yarnAttnFactor(float factor) { this.yarnAttnFactor = factor; return this; }
+        public Builder yarnBetaFast(float beta) { this.yarnBetaFast = beta; return this; }
+        public Builder yarnBetaSlow(float beta) { this.yarnBetaSlow = beta; return this; }
+        public Builder yarnOriginalContext(int tokens) { this.yarnOriginalContext = tokens; return this; }
+        public Builder flashAttention(FlashAttention mode) { this.flashAttention = mode; return this; }
+        public Builder cacheTypeK(CacheType type) { this.cacheTypeK = type; return this; }
+        public Builder cacheTypeV(CacheType type) { this.cacheTypeV = type; return this; }
+        public Builder embeddings(boolean enabled) { this.embeddings = enabled; return this; }
+        public Builder pooling(PoolingType type) { this.pooling = type; return this; }
+        public Builder attention(AttentionType type) { this.attention = type; return this; }
+        public Builder offloadKqv(boolean enabled) { this.offloadKqv = enabled; return this; }
+        public Builder measurePerformance(boolean enabled) { this.measurePerformance = enabled; return this; }
+        public Builder unifiedMemory(boolean enabled) { this.unifiedMemory = enabled; return this; }
+
+        public ContextOptions build() {
+            return new ContextOptions(contextLength, batchSize, ubatchSize != null ? ubatchSize : Math.min(512, batchSize), sequences,
+                    threads, batchThreads, ropeFreqBase, ropeFreqScale, ropeScaling, yarnExtFactor,
+                    yarnAttnFactor, yarnBetaFast, yarnBetaSlow, yarnOriginalContext, flashAttention,
+                    cacheTypeK, cacheTypeV, embeddings, pooling, attention, offloadKqv, measurePerformance,
+                    unifiedMemory);
+        }
+    }
+}

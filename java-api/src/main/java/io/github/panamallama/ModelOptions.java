@@ -1,0 +1,136 @@
+package io.github.panamallama;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How to load a model. Immutable; start from {@link #builder()} or {@link #defaults()}.
+ *
+ * @param useMmap map the file instead of reading it; empty lets llama.cpp decide
+ * @param useMlock keep the weights in RAM (no swapping)
+ * @param gpuLayers how many layers to offload to a GPU; negative means all (the default)
+ * @param splitMode how to spread the model across several GPUs
+ * @param mainGpu the GPU used for the whole model when {@code splitMode} is NONE
+ * @param vocabOnly load only the vocabulary (tokenizer), no weights: no context can be created
+ * @param checkTensors validate the tensor data while loading
+ * @param metadataOverrides GGUF metadata values to replace
+ * @param progressListener told about load progress, may cancel; empty for none
+ */
+public record ModelOptions(
+        Optional<Boolean> useMmap,
+        boolean useMlock,
+        int gpuLayers,
+        SplitMode splitMode,
+        int mainGpu,
+        boolean vocabOnly,
+        boolean checkTensors,
+        List<MetadataOverride> metadataOverrides,
+        Optional<LoadProgressListener> progressListener) {
+
+    public ModelOptions {
+        if (mainGpu < 0) {
+            throw new IllegalArgumentException("mainGpu must be >= 0: " + mainGpu);
+        }
+        if (splitMode == null) {
+            throw new IllegalArgumentException("splitMode is null");
+        }
+        metadataOverrides = List.copyOf(metadataOverrides);
+        for (int i = 0; i < metadataOverrides.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (metadataOverrides.get(i).key().equals(metadataOverrides.get(j).key())) {
+                    throw new IllegalArgumentException("metadata key overridden twice: "
+                            + metadataOverrides.get(i).key());
+                }
+            }
+        }
+    }
+
+    public static ModelOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private Optional<Boolean> useMmap = Optional.empty();
+        private boolean useMlock;
+        private int gpuLayers = -1;
+        private SplitMode splitMode = SplitMode.LAYER;
+        private int mainGpu;
+        private boolean vocabOnly;
+        private boolean checkTensors;
+        private final List<MetadataOverride> overrides = new ArrayList<>();
+        private LoadProgressListener progressListener;
+
+        private Builder() {}
+
+        public Builder useMmap(boolean useMmap) {
+            this.useMmap = Optional.of(useMmap);
+            return this;
+        }
+
+        public Builder useMlock(boolean useMlock) {
+            this.useMlock = useMlock;
+            return this;
+        }
+
+        /** Layers to offload to the GPU; negative for all, 0 for none (CPU only). */
+        public Builder gpuLayers(int gpuLayers) {
+            this.gpuLayers = gpuLayers;
+            return this;
+        }
+
+        public Builder splitMode(SplitMode splitMode) {
+            this.splitMode = splitMode;
+            return this;
+        }
+
+        public Builder mainGpu(int mainGpu) {
+            this.mainGpu = mainGpu;
+            return this;
+        }
+
+        public Builder vocabOnly(boolean vocabOnly) {
+            this.vocabOnly = vocabOnly;
+            return this;
+        }
+
+        public Builder checkTensors(boolean checkTensors) {
+            this.checkTensors = checkTensors;
+            return this;
+        }
+
+        public Builder override(String key, long value) {
+            overrides.add(new MetadataOverride.IntValue(key, value));
+            return this;
+        }
+
+        public Builder override(String key, double value) {
+            overrides.add(new MetadataOverride.FloatValue(key, value));
+            return this;
+        }
+
+        public Builder override(String key, boolean value) {
+            overrides.add(new MetadataOverride.BoolValue(key, value));
+            return this;
+        }
+
+        public Builder override(String key, String value) {
+            overrides.add(new MetadataOverride.StringValue(key, value));
+            return this;
+        }
+
+        public Builder progressListener(LoadProgressListener listener) {
+            this.progressListener = listener;
+            return this;
+        }
+
+        public ModelOptions build() {
+            return new ModelOptions(useMmap, useMlock, gpuLayers, splitMode, mainGpu, vocabOnly,
+                    checkTensors, overrides, Optional.ofNullable(progressListener));
+        }
+    }
+}

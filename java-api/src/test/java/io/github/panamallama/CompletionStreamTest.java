@@ -1,0 +1,223 @@
+package io.github.panamallama;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Generation on the tiny llama model; grammars make its output known in advance. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CompletionStreamTest {
+    private LlamaModel model;
+    private LlamaContext context;
+
+    @BeforeAll
+    void load() {
+        model = LlamaModel.load(TestModels.tinyLlama());
+    }
+
+    @AfterAll
+    void closeModel() {
+        model.close();
+    }
+
+    @BeforeEach
+    void open() {
+        context = model.newContext(ContextOptions.builder().contextLength(256).batchSize(64).threads(1).build());
+    }
+
+    @AfterEach
+    void closeContext() {
+        context.close();
+    }
+
+    private Sampler grammar(String literal) {
+        return Sampler.builder(model).grammar("root ::= \"" + literal + "\"", "root").greedy().build();
+    }
+
+    /** Greedy, with EOS banned so generation runs until a limit. */
+    private Sampler noEos() {
+        return Sampler.builder(model).logitBias(Map.of(2, Float.NEGATIVE_INFINITY)).greedy().build();
+    }
+
+    @Test
+    void greedyGenerationIsDeterministicAndStopsAtMaxTokens() {
+        try (Sampler sampler = noEos()) {
+            GenerationOptions options = GenerationOptions.builder().maxTokens(12).sampler(sampler).build();
+            Completion first = context.complete("Hello world", options);
+            sampler.reset();
+            Completion second = context.complete("Hello world", options);
+            assertEquals(StopReason.MAX_TOKENS, first.stopReason());
+            assertEquals(12, first.tokens().length);
+            assertArrayEquals(first.tokens(), second.tokens());
+            assertEquals(first.text(), second.text());
+            assertEquals(model.vocabulary().detokenize(first.tokens()), first.text());
+            assertEquals(3, first.timings().promptTokens());
+            assertEquals(12, first.timings().generatedTokens());
+            assertTrue(first.timings().tokensPerSecond() > 0);
+        }
+    }
+
+    @Test
+    void defaultSamplerIsGreedy() {
+        Completion viaDefault = context.complete("Hello", GenerationOptions.builder().maxTokens(5).build());
+        try (Sampler greedy = Sampler.greedy(model)) {
+            Completion viaGreedy = context.complete("Hello", GenerationOptions.builder().maxTokens(5).sampler(greedy).build());
+            assertArrayEquals(viaGreedy.tokens(), viaDefault.tokens());
+        }
+    }
+
+    @Test
+    void grammarThenEndOfGeneration() {
+        try (Sampler sampler = grammar(" Hello world")) {
+            Completion c = context.complete("once upon", GenerationOptions.builder().maxTokens(50).sampler(sampler).build());
+            assertEquals(" Hello world", c.text());
+            assertEquals(StopReason.EOS, c.stopReason(), "a finished grammar allows only end of generation");
+        }
+    }
+
+    @Test
+    void stopStringAcrossTokensIsCutAndNeverStreamed() {
+        try (Sampler sampler = grammar(" Hello world END more")) {
+            GenerationOptions options = GenerationOptions.builder().maxTokens(50).sampler(sampler)
+                    .stopStrings("d END").build();
+            List<String> pieces = new ArrayList<>();
+            Completion c = context.complete("once", options, pieces::add);
+            assertEquals(StopReason.STOP_STRING, c.stopReason());
+            assertEquals(" Hello worl", c.text());
+            assertEquals(c.text(), String.join("", pieces));
+            for (String piece : pieces) {
+                assertFalse(piece.contains("E"), "stop string text leaked in piece '" + piece + "'");
+            }
+        }
+    }
+
+    @Test
+    void multiByteCharactersAreNeverSplit() {
+        String text = " 🦙 ünï 日本";
+        try (Sampler sampler = grammar(text)) {
+            List<String> pieces = new ArrayList<>();
+            Completion c = context.complete("Hello", GenerationOptions.builder().maxTokens(60).sampler(sampler).build(),
+                    pieces::add);
+            assertEquals(text, c.text());
+            assertTrue(c.tokens().length > 10, "made of byte-fallback tokens: " + c.tokens().length);
+            for (String piece : pieces) {
+                assertFalse(piece.contains("\uFFFD"), "piece with a split character: " + piece);
+            }
+            assertTrue(pieces.contains("🦙"), pieces.toString());
+        }
+    }
+
+    @Test
+    void contextFullEndsGeneration() {
+        try (Sampler sampler = noEos()) {
+            Completion c = context.complete("Hello world",
+                    GenerationOptions.builder().maxTokens(10_000).sampler(sampler).build());
+            assertEquals(StopReason.CONTEXT_FULL, c.stopReason());
+            assertEquals(context.contextLength() - 3 + 1, c.tokens().length, "prompt + generated fill the context");
+        }
+    }
+
+    @Test
+    void abortFromTheCallbackCancelsWithinOneToken() {
+        try (Sampler sampler = noEos()) {
+            AtomicInteger seen = new AtomicInteger();
+            Completion c = context.complete("Hello", GenerationOptions.builder().maxTokens(200).sampler(sampler).build(),
+                    piece -> {
+                        if (seen.incrementAndGet() == 5) {
+                            context.abort();
+                        }
+                    });
+            assertEquals(StopReason.CANCELLED, c.stopReason());
+            assertTrue(c.tokens().length <= 6, "tokens after abort: " + c.tokens().length);
+        }
+    }
+
+    @Test
+    void abortFromAnotherThreadStopsTheStream() throws Exception {
+        try (Sampler sampler = noEos();
+                CompletionStream stream = context.stream("Hello",
+                        GenerationOptions.builder().maxTokens(200).sampler(sampler).build())) {
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch aborted = new CountDownLatch(1);
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    started.await();
+                    context.abort();
+                    aborted.countDown();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            int afterAbort = -1;
+            while (stream.hasNext()) {
+                stream.next();
+                started.countDown();
+                if (aborted.getCount() == 0) {
+                    afterAbort++;
+                } else {
+                    aborted.await(); // the next token must see the request
+                }
+            }
+            other.join();
+            assertEquals(StopReason.CANCELLED, stream.stopReason());
+            assertTrue(afterAbort <= 1, "pieces after the abort: " + afterAbort);
+        }
+    }
+
+    @Test
+    void openStreamLocksTheContext() {
+        try (Sampler sampler = noEos();
+                CompletionStream stream = context.stream("Hello",
+                        GenerationOptions.builder().maxTokens(3).sampler(sampler).build())) {
+            assertTrue(stream.hasNext());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> context.memory().clear());
+            assertTrue(e.getMessage().contains("CompletionStream is open"), e.getMessage());
+            assertThrows(IllegalStateException.class, stream::completion, "not finished");
+            String text = stream.stream().collect(Collectors.joining());
+            assertEquals(text, stream.completion().text());
+        }
+        context.memory().clear(); // unlocked after close
+    }
+
+    @Test
+    void closingEarlyCancels() {
+        CompletionStream stream = context.stream("Hello", GenerationOptions.builder().maxTokens(50).build());
+        stream.close();
+        stream.close();
+        assertEquals(StopReason.CANCELLED, stream.stopReason());
+        assertFalse(stream.hasNext());
+        context.complete("Hello", GenerationOptions.builder().maxTokens(1).build());
+    }
+
+    @Test
+    void callbackCannotReenterTheContext() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> context.complete("Hello", GenerationOptions.builder().maxTokens(5).build(),
+                        piece -> context.memory().clear()));
+        assertTrue(e.getMessage().contains("CompletionStream"), e.getMessage());
+        context.complete("Hello", GenerationOptions.builder().maxTokens(1).build());
+    }
+
+    @Test
+    void promptValidation() {
+        GenerationOptions noSpecial = GenerationOptions.builder().addSpecial(false).build();
+        assertThrows(IllegalArgumentException.class, () -> context.complete("", noSpecial));
+        String huge = "a ".repeat(400);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> context.complete(huge, GenerationOptions.defaults()));
+        assertTrue(e.getMessage().contains("256"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GenerationOptions.builder().maxTokens(0).build());
+        assertThrows(IllegalArgumentException.class, () -> GenerationOptions.builder().stopStrings("").build());
+    }
+}

@@ -1,0 +1,216 @@
+package io.github.panamallama;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LlamaModelTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void vocabOnlyModelMetadata() {
+        try (LlamaModel model = TestModels.loadVocab("llama-spm")) {
+            assertTrue(model.isVocabOnly());
+            Map<String, String> metadata = model.metadata();
+            assertEquals("llama", metadata.get("general.architecture"));
+            assertEquals("llama", model.architecture());
+            assertEquals("llama", metadata.get("tokenizer.ggml.model"));
+            assertFalse(metadata.containsKey("tokenizer.ggml.tokens"), "arrays are not given as text");
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                assertEquals(e.getValue(), model.metadata(e.getKey()).orElseThrow(), e.getKey());
+            }
+            assertTrue(model.metadata("no.such.key").isEmpty());
+            assertEquals(0, model.parameterCount());
+            assertEquals(32000, model.vocabulary().size());
+        }
+    }
+
+    @Test
+    void tinyLlamaHyperparameters() {
+        try (LlamaModel model = LlamaModel.load(TestModels.tinyLlama())) {
+            assertFalse(model.isVocabOnly());
+            assertEquals("llama", model.architecture());
+            assertEquals(TinyLlamaFile.TRAIN_CONTEXT, model.trainingContextLength());
+            assertEquals(TinyLlamaFile.EMBD, model.embeddingLength());
+            assertEquals(TinyLlamaFile.LAYERS, model.layerCount());
+            assertEquals(TinyLlamaFile.HEADS, model.headCount());
+            assertEquals(TinyLlamaFile.KV_HEADS, model.kvHeadCount());
+            assertEquals(1_000_000.0, model.ropeFreqBase().orElseThrow(), 1e-3);
+            assertEquals(1.0f, model.ropeFreqScaleTrain());
+            int vocab = TinyLlamaFile.vocabSize();
+            int e = TinyLlamaFile.EMBD;
+            int kv = e / TinyLlamaFile.HEADS * TinyLlamaFile.KV_HEADS;
+            long perLayer = e + e * e + 2L * e * kv + e * e + e + 3L * e * TinyLlamaFile.FF;
+            long expected = 2L * e * vocab + e + TinyLlamaFile.LAYERS * perLayer;
+            assertEquals(expected, model.parameterCount());
+            assertEquals(expected * 4, model.sizeBytes());
+            assertEquals("tiny-llama-test", model.metadata("general.name").orElseThrow());
+            assertTrue(model.description().startsWith("llama"), model.description());
+            assertTrue(model.chatTemplate().isEmpty());
+        }
+    }
+
+    @Test
+    void metadataOverridesApply() {
+        ModelOptions options = ModelOptions.builder()
+                .override("llama.context_length", 1234L)
+                .override("llama.rope.freq_base", 5000.0)
+                .build();
+        try (LlamaModel model = LlamaModel.load(TestModels.tinyLlama(), options)) {
+            assertEquals(1234, model.trainingContextLength());
+        }
+    }
+
+    @Test
+    void badOverridesAreRefused() {
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> ModelOptions.builder().override("k".repeat(128), 1L));
+        assertTrue(tooLong.getMessage().contains("128"), tooLong.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ModelOptions.builder().override("", 1L));
+        assertThrows(IllegalArgumentException.class, () -> ModelOptions.builder().override("a", "x".repeat(200)));
+        assertThrows(IllegalArgumentException.class,
+                () -> ModelOptions.builder().override("a", 1L).override("a", true).build());
+        assertThrows(IllegalArgumentException.class, () -> ModelOptions.builder().mainGpu(-1).build());
+    }
+
+    @Test
+    void missingFileNamesThePath() {
+        Path missing = temp.resolve("nope.gguf");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlamaModel.load(missing));
+        assertEquals(missing, e.path());
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        assertEquals("no such file", e.reason());
+    }
+
+    @Test
+    void directoryIsNotAModel() {
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlamaModel.load(temp));
+        assertEquals("not a regular file", e.reason());
+    }
+
+    @Test
+    void nonGgufFileIsRefusedBeforeLlamaCpp() throws IOException {
+        Path text = Files.writeString(temp.resolve("model.gguf"), "hello, not a model");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlamaModel.load(text));
+        assertTrue(e.reason().contains("not a GGUF"), e.reason());
+        Path empty = Files.write(temp.resolve("empty.gguf"), new byte[0]);
+        assertThrows(ModelLoadException.class, () -> LlamaModel.load(empty));
+    }
+
+    @Test
+    void truncatedGgufGivesLlamaCppsReason() throws IOException {
+        byte[] start = new byte[200];
+        System.arraycopy(Files.readAllBytes(TestModels.tinyLlama()), 0, start, 0, start.length);
+        Path truncated = Files.write(temp.resolve("truncated.gguf"), start);
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> LlamaModel.load(truncated));
+        assertEquals(truncated, e.path());
+        assertFalse(e.reason().isBlank());
+        assertNotEquals("llama.cpp could not load it", e.reason(), "llama.cpp's own error is reported");
+    }
+
+    @Test
+    void progressListenerSeesProgressUpToOne() {
+        List<Float> seen = new ArrayList<>();
+        ModelOptions options = ModelOptions.builder().progressListener(p -> seen.add(p)).build();
+        try (LlamaModel model = LlamaModel.load(TestModels.tinyLlama(), options)) {
+            assertFalse(seen.isEmpty());
+            assertEquals(1.0f, seen.getLast());
+        }
+    }
+
+    @Test
+    void progressListenerCanCancel() {
+        ModelOptions options = ModelOptions.builder().progressListener(p -> false).build();
+        ModelLoadCancelledException e = assertThrows(ModelLoadCancelledException.class,
+                () -> LlamaModel.load(TestModels.tinyLlama(), options));
+        assertEquals(TestModels.tinyLlama(), e.path());
+        assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
+    }
+
+    @Test
+    void progressListenerExceptionIsRethrownAfterTheNativeCall() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        ModelOptions options = ModelOptions.builder().progressListener(p -> { throw boom; }).build();
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> LlamaModel.load(TestModels.tinyLlama(), options));
+        assertSame(boom, thrown);
+    }
+
+    @Test
+    void loadOptionsAreAccepted() {
+        ModelOptions options = ModelOptions.builder().useMmap(false).useMlock(false).gpuLayers(0)
+                .splitMode(SplitMode.NONE).checkTensors(true).build();
+        try (LlamaModel model = LlamaModel.load(TestModels.tinyLlama(), options)) {
+            assertEquals(TinyLlamaFile.LAYERS, model.layerCount());
+        }
+    }
+
+    @Test
+    void closedModelThrowsIllegalState() {
+        LlamaModel model = TestModels.loadVocab("llama-spm");
+        model.close();
+        model.close(); // idempotent
+        assertTrue(model.isClosed());
+        IllegalStateException e = assertThrows(IllegalStateException.class, model::metadata);
+        assertTrue(e.getMessage().contains("LlamaModel") && e.getMessage().contains("closed"), e.getMessage());
+        assertThrows(IllegalStateException.class, model::vocabulary);
+        assertThrows(IllegalStateException.class, model::architecture);
+        assertThrows(IllegalStateException.class, () -> model.newContext(ContextOptions.defaults()));
+    }
+
+    @Test
+    void vocabOnlyModelHasNoContexts() {
+        try (LlamaModel model = TestModels.loadVocab("llama-spm")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> model.newContext(ContextOptions.defaults()));
+            assertTrue(e.getMessage().contains("vocabulary-only"), e.getMessage());
+        }
+    }
+
+    @Test
+    void contextKeepsItsModelAliveAfterModelClose() {
+        LlamaModel model = LlamaModel.load(TestModels.tinyLlama());
+        try (LlamaContext context = model.newContext(ContextOptions.builder().contextLength(64).threads(1).build());
+                Batch batch = new Batch(4)) {
+            model.close();
+            assertThrows(IllegalStateException.class, model::metadata);
+            // The native model is still there for the context.
+            batch.add(1, 0, false).add(290, 1, true);
+            context.decode(batch);
+            assertEquals(TinyLlamaFile.vocabSize(), context.lastLogits().length);
+        }
+    }
+
+    @Test
+    void concurrentReadOnlyUseIsSafe() throws Exception {
+        try (LlamaModel model = LlamaModel.load(TestModels.tinyLlama())) {
+            Map<String, String> expected = model.metadata();
+            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int i = 0; i < 50; i++) {
+                            assertEquals(expected, model.metadata());
+                            assertEquals(3, model.vocabulary().tokenize("Hello world", true, false).length);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertEquals(List.of(), failures);
+        }
+    }
+}
