@@ -1,13 +1,14 @@
 package io.github.panamallama.examples;
 
 import io.github.panamallama.LlamaException;
+import io.github.panamallama.examples.server.ServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the example programs: {@code scripts/example <program> [options]}. */
 @Command(name = "example", mixinStandardHelpOptions = true,
         description = "panama-llama example programs.",
-        subcommands = {SystemInfoCommand.class, QuantizeCommand.class})
+        subcommands = {SystemInfoCommand.class, QuantizeCommand.class, ServerCommand.class})
 public final class Examples {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

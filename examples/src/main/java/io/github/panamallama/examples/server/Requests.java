@@ -1,0 +1,171 @@
+package io.github.panamallama.examples.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The OpenAI request bodies this server accepts, parsed and validated into records. */
+final class Requests {
+    private static final int MAX_STOP_STRINGS = 4;
+    private static final int MAX_EMBEDDING_INPUTS = 256;
+    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+
+    private Requests() {}
+
+    /** How to pick tokens; OpenAI's defaults where the request is silent. */
+    record Sampling(double temperature, double topP, Optional<Long> seed, double presencePenalty, double frequencyPenalty) {}
+
+    /** What bounds a generation and what it must look like. */
+    record Generation(int maxTokens, Sampling sampling, List<String> stop, Optional<OutputFormat> format,
+                      boolean stream, boolean includeUsage) {}
+
+    /** A constraint on the output: any JSON object, or JSON matching a schema. */
+    sealed interface OutputFormat {
+        record JsonObject() implements OutputFormat {}
+
+        record JsonSchema(String name, JsonNode schema) implements OutputFormat {}
+    }
+
+    record Completion(String model, String prompt, Generation generation) {}
+
+    record Message(String role, String content) {}
+
+    record Chat(String model, List<Message> messages, Generation generation) {}
+
+    record Embeddings(String model, List<String> inputs, boolean base64) {}
+
+    static Completion completion(JsonNode body, int contextLength) {
+        Fields fields = new Fields(body);
+        String model = fields.requiredString("model");
+        List<String> prompts = fields.stringOrStrings("prompt", 1);
+        if (!fields.has("prompt")) {
+            throw ApiException.invalid("prompt", "Missing required parameter: 'prompt'.");
+        }
+        if (prompts.size() != 1) {
+            throw ApiException.invalid("prompt", "'prompt' must be one string (batches of prompts are not supported).");
+        }
+        fields.unsupported("suffix", "no fill-in-the-middle");
+        fields.unsupported("logprobs", "log probabilities are not returned");
+        fields.unsupported("best_of", "only one candidate is generated");
+        if (fields.bool("echo", false)) {
+            throw ApiException.invalid("echo", "'echo' is not supported by this server.");
+        }
+        return new Completion(model, prompts.getFirst(), generation(fields, "max_tokens", 16, contextLength, false));
+    }
+
+    static Chat chat(JsonNode body, int contextLength) {
+        Fields fields = new Fields(body);
+        String model = fields.requiredString("model");
+        JsonNode messages = fields.node("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw ApiException.invalid("messages", "'messages' must be a non-empty array.");
+        }
+        List<Message> parsed = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            parsed.add(message(messages.get(i), "messages[" + i + "]"));
+        }
+        fields.unsupported("tools", "no tool calling");
+        fields.unsupported("functions", "no function calling");
+        fields.unsupported("logprobs", "log probabilities are not returned");
+        String maxField = fields.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        return new Chat(model, List.copyOf(parsed), generation(fields, maxField, contextLength, contextLength, true));
+    }
+
+    static Embeddings embeddings(JsonNode body) {
+        Fields fields = new Fields(body);
+        String model = fields.requiredString("model");
+        if (!fields.has("input")) {
+            throw ApiException.invalid("input", "Missing required parameter: 'input'.");
+        }
+        List<String> inputs = fields.stringOrStrings("input", MAX_EMBEDDING_INPUTS);
+        if (inputs.isEmpty() || inputs.stream().anyMatch(String::isEmpty)) {
+            throw ApiException.invalid("input", "'input' must be a non-empty string or a non-empty array of non-empty strings.");
+        }
+        String encoding = fields.optionalString("encoding_format").orElse("float");
+        if (!encoding.equals("float") && !encoding.equals("base64")) {
+            throw ApiException.invalid("encoding_format", "'encoding_format' must be 'float' or 'base64', got '" + encoding + "'.");
+        }
+        fields.unsupported("dimensions", "the model's embedding size is fixed");
+        return new Embeddings(model, inputs, encoding.equals("base64"));
+    }
+
+    private static Message message(JsonNode node, String where) {
+        if (node == null || !node.isObject()) {
+            throw ApiException.invalid(where, where + " must be an object with 'role' and 'content'.");
+        }
+        Fields fields = new Fields(node);
+        String role = fields.optionalString("role").orElseThrow(() -> ApiException.invalid(where + ".role", where + " has no 'role'."));
+        if (!ROLES.contains(role)) {
+            throw ApiException.invalid(where + ".role", "Unsupported role '" + role + "'; use one of " + ROLES + ".");
+        }
+        JsonNode content = fields.node("content");
+        if (content == null) {
+            throw ApiException.invalid(where + ".content", where + " has no 'content'.");
+        }
+        if (content.isTextual()) {
+            return new Message(role, content.textValue());
+        }
+        if (content.isArray()) {
+            // Content parts: only text parts can reach a text-only model.
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : content) {
+                if (!part.isObject() || !"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                    throw ApiException.invalid(where + ".content", "Only text content parts are supported.");
+                }
+                text.append(part.get("text").textValue());
+            }
+            return new Message(role, text.toString());
+        }
+        throw ApiException.invalid(where + ".content", where + ".content must be a string or an array of text parts.");
+    }
+
+    private static Generation generation(Fields fields, String maxTokensField, int defaultMax, int contextLength, boolean chat) {
+        if (fields.integer("n", 1, 1, Integer.MAX_VALUE) != 1) {
+            throw ApiException.invalid("n", "'n' must be 1: one choice per request.");
+        }
+        int maxTokens = fields.integer(maxTokensField, Math.min(defaultMax, contextLength), 1, contextLength);
+        Sampling sampling = new Sampling(
+                fields.number("temperature", 1.0, 0.0, 2.0),
+                fields.number("top_p", 1.0, 0.0, 1.0),
+                fields.optionalLong("seed"),
+                fields.number("presence_penalty", 0.0, -2.0, 2.0),
+                fields.number("frequency_penalty", 0.0, -2.0, 2.0));
+        List<String> stop = fields.stringOrStrings("stop", MAX_STOP_STRINGS);
+        if (stop.stream().anyMatch(String::isEmpty)) {
+            throw ApiException.invalid("stop", "'stop' strings must not be empty.");
+        }
+        boolean stream = fields.bool("stream", false);
+        boolean includeUsage = false;
+        JsonNode streamOptions = fields.node("stream_options");
+        if (streamOptions != null) {
+            includeUsage = new Fields(streamOptions).bool("include_usage", false);
+        }
+        Optional<OutputFormat> format = chat ? outputFormat(fields.node("response_format")) : Optional.empty();
+        return new Generation(maxTokens, sampling, stop, format, stream, includeUsage);
+    }
+
+    private static Optional<OutputFormat> outputFormat(JsonNode node) {
+        if (node == null) {
+            return Optional.empty();
+        }
+        Fields fields = new Fields(node);
+        String type = fields.optionalString("type")
+                .orElseThrow(() -> ApiException.invalid("response_format.type", "'response_format' needs a 'type'."));
+        return switch (type) {
+            case "text" -> Optional.empty();
+            case "json_object" -> Optional.of(new OutputFormat.JsonObject());
+            case "json_schema" -> {
+                JsonNode spec = fields.node("json_schema");
+                if (spec == null || !spec.isObject() || spec.get("schema") == null || !spec.get("schema").isObject()) {
+                    throw ApiException.invalid("response_format.json_schema.schema",
+                            "'response_format.json_schema.schema' must be a JSON Schema object.");
+                }
+                yield Optional.of(new OutputFormat.JsonSchema(spec.path("name").asText("response"), spec.get("schema")));
+            }
+            default -> throw ApiException.invalid("response_format.type",
+                    "Unsupported response_format type '" + type + "'; use text, json_object or json_schema.");
+        };
+    }
+}

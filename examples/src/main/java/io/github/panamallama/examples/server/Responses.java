@@ -1,0 +1,47 @@
+package io.github.panamallama.examples.server;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** The OpenAI response bodies, as records Jackson writes with OpenAI's field names. */
+final class Responses {
+    private Responses() {}
+
+    record Usage(@JsonProperty("prompt_tokens") int promptTokens,
+                 @JsonProperty("completion_tokens") int completionTokens,
+                 @JsonProperty("total_tokens") int totalTokens) {
+        static Usage of(int prompt, int completion) {
+            return new Usage(prompt, completion, prompt + completion);
+        }
+    }
+
+    record TextChoice(int index, String text, @JsonProperty("finish_reason") String finishReason, Object logprobs) {}
+
+    record Completion(String id, String object, long created, String model, List<TextChoice> choices,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {}
+
+    record Message(String role, String content) {}
+
+    record ChatChoice(int index, Message message, @JsonProperty("finish_reason") String finishReason, Object logprobs) {}
+
+    record ChatCompletion(String id, String object, long created, String model, List<ChatChoice> choices, Usage usage) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Delta(String role, String content) {}
+
+    record ChunkChoice(int index, Delta delta, @JsonProperty("finish_reason") String finishReason, Object logprobs) {}
+
+    record ChatChunk(String id, String object, long created, String model, List<ChunkChoice> choices,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {}
+
+    record Embedding(String object, int index, Object embedding) {}
+
+    record EmbeddingUsage(@JsonProperty("prompt_tokens") int promptTokens, @JsonProperty("total_tokens") int totalTokens) {}
+
+    record EmbeddingList(String object, List<Embedding> data, String model, EmbeddingUsage usage) {}
+
+    record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {}
+
+    record ModelList(String object, List<Model> data) {}
+}

@@ -1,0 +1,65 @@
+package io.github.panamallama.examples.server;
+
+import io.github.panamallama.ContextOptions;
+import io.github.panamallama.LlamaModel;
+import io.github.panamallama.examples.ModelOption;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code scripts/example server}: the OpenAI-compatible HTTP server. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = {"An OpenAI-compatible HTTP server: /v1/models, /v1/completions, /v1/chat/completions "
+                + "(stream: true gives server-sent events), /v1/embeddings.",
+                "Requests run in --parallel slots (one context each); up to --queue more wait; beyond that "
+                + "the server answers 429 at once. Ctrl-C shuts down gracefully."})
+public final class ServerCommand implements Callable<Integer> {
+    @Mixin
+    ModelOption modelOption;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port (0 picks a free one; default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--parallel", defaultValue = "2", description = "Requests generating at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--queue", defaultValue = "8", description = "Requests that may wait for a slot (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = {"-c", "--ctx-size"}, defaultValue = "4096",
+            description = "Context length per slot (default: ${DEFAULT-VALUE}; 32768 is Mistral v0.2's full window).")
+    int contextLength;
+
+    @Option(names = {"-t", "--threads"}, description = "Threads per slot (default: llama.cpp's).")
+    Integer threads;
+
+    @Option(names = "--model-id", description = "The model name clients must send (default: the file name).")
+    String modelId;
+
+    @Override
+    public Integer call() throws Exception {
+        Path path = modelOption.resolve();
+        LlamaModel model = LlamaModel.load(path);
+        ContextOptions.Builder options = ContextOptions.builder().contextLength(contextLength);
+        if (threads != null) {
+            options.threads(threads);
+        }
+        String id = modelId != null ? modelId : path.getFileName().toString().replaceFirst("\\.gguf$", "");
+        OpenAiServer server = OpenAiServer.start(new LlamaEngine(model, id, parallel, options.build()), host, port, parallel, queue);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "server-shutdown"));
+        System.out.printf("serving %s on http://%s:%d/v1 (%d slots, queue %d)%n", id, host, server.port(), parallel, queue);
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}
