@@ -54,7 +54,10 @@ public final class ServerCommand implements Callable<Integer> {
         OpenAiServer server = OpenAiServer.start(new LlamaEngine(model, id, parallel, options.build()), host, port, parallel, queue);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("shutting down: refusing new requests, finishing running ones");
             server.close();
+            System.out.println("stopped");
+            System.out.flush();
             stopped.countDown();
         }, "server-shutdown"));
         System.out.printf("serving %s on http://%s:%d/v1 (%d slots, queue %d)%n", id, host, server.port(), parallel, queue);

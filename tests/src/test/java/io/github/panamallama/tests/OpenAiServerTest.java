@@ -1,0 +1,179 @@
+package io.github.panamallama.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.models.Model;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAI-compatible server over real HTTP on loopback, driven by the official OpenAI Java SDK. */
+class OpenAiServerTest {
+    static ServerProcess server;
+    static OpenAIClient client;
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerProcess.start(TestFixtures.tinyMistralF16(), 2, 8);
+        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("unused").maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            int exitCode = server.stop();
+            // SIGTERM ends a JVM with 128 + 15 once its shutdown hooks have run.
+            assertEquals(143, exitCode, server.output());
+            assertTrue(server.output().contains("stopped"), "graceful shutdown finished:\n" + server.output());
+        }
+    }
+
+    @Test
+    void listsTheServedModel() {
+        List<String> ids = client.models().list().data().stream().map(Model::id).toList();
+        assertEquals(List.of("tiny-mistral"), ids);
+    }
+
+    @Test
+    void greedyCompletionIsDeterministicAndCountsTokens() {
+        CompletionCreateParams params = CompletionCreateParams.builder()
+                .model("tiny-mistral").prompt("The quick brown fox").maxTokens(8).temperature(0.0).build();
+        Completion first = client.completions().create(params);
+        Completion second = client.completions().create(params);
+        assertEquals(first.choices().getFirst().text(), second.choices().getFirst().text());
+        assertFalse(first.choices().getFirst().text().isEmpty());
+        var usage = first.usage().orElseThrow();
+        assertTrue(usage.completionTokens() >= 1 && usage.completionTokens() <= 8, "completion tokens " + usage.completionTokens());
+        assertEquals(usage.promptTokens() + usage.completionTokens(), usage.totalTokens());
+    }
+
+    @Test
+    void streamedCompletionEqualsTheWholeOne() {
+        CompletionCreateParams params = CompletionCreateParams.builder()
+                .model("tiny-mistral").prompt("Once upon a time").maxTokens(10).temperature(0.0).build();
+        String whole = client.completions().create(params).choices().getFirst().text();
+        String streamed;
+        try (StreamResponse<Completion> stream = client.completions().createStreaming(params)) {
+            streamed = stream.stream().map(chunk -> chunk.choices().getFirst().text()).collect(Collectors.joining());
+        }
+        assertEquals(whole, streamed);
+    }
+
+    @Test
+    void concurrentStreamingClientsAllFinish() throws Exception {
+        int clients = 4;
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                CompletionCreateParams params = CompletionCreateParams.builder().model("tiny-mistral")
+                        .prompt("Story number " + i).maxTokens(24).temperature(0.0).build();
+                results.add(pool.submit(() -> {
+                    try (StreamResponse<Completion> stream = client.completions().createStreaming(params)) {
+                        return stream.stream().map(chunk -> chunk.choices().getFirst().text()).collect(Collectors.joining());
+                    }
+                }));
+            }
+            for (int i = 0; i < clients; i++) {
+                String text = results.get(i).get(120, TimeUnit.SECONDS);
+                // Each stream must match the same request made alone: slots never mix sequences.
+                String alone = client.completions().create(CompletionCreateParams.builder().model("tiny-mistral")
+                        .prompt("Story number " + i).maxTokens(24).temperature(0.0).build()).choices().getFirst().text();
+                assertEquals(alone, text, "client " + i);
+            }
+        }
+    }
+
+    @Test
+    void fullQueueIs429AtOnce() throws Exception {
+        try (ServerProcess small = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 0)) {
+            String longRequest = "{\"model\":\"tiny-mistral\",\"prompt\":\"x\",\"max_tokens\":1000,\"stream\":true}";
+            HttpRequest request = HttpRequest.newBuilder(URI.create(small.baseUrl() + "/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString(longRequest)).build();
+            HttpResponse<InputStream> running = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream events = running.body()) {
+                assertEquals(200, running.statusCode());
+                events.readNBytes(16); // the first event: the only slot is now busy
+                HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(small.baseUrl() + "/completions"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"tiny-mistral\",\"prompt\":\"y\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertError(refused, 429, null);
+                assertTrue(refused.body().contains("queue_full"), refused.body());
+            }
+        }
+    }
+
+    @Test
+    void unknownModelIs404WithOpenAiError() {
+        NotFoundException error = assertThrows(NotFoundException.class, () -> client.completions().create(
+                CompletionCreateParams.builder().model("gpt-4").prompt("x").maxTokens(1).build()));
+        assertTrue(error.getMessage().contains("gpt-4"), error.getMessage());
+    }
+
+    @Test
+    void invalidParameterIs400NamingIt() {
+        BadRequestException error = assertThrows(BadRequestException.class, () -> client.completions().create(
+                CompletionCreateParams.builder().model("tiny-mistral").prompt("x").maxTokens(1).temperature(7.0).build()));
+        assertTrue(error.getMessage().contains("temperature"), error.getMessage());
+    }
+
+    @Test
+    void malformedRequestsGetOpenAiShapedErrors() throws Exception {
+        assertError(post("/completions", "{not json"), 400, null);
+        assertError(post("/completions", "{\"model\":\"tiny-mistral\"}"), 400, "prompt");
+        assertError(post("/completions", "{\"model\":\"tiny-mistral\",\"prompt\":\"x\",\"n\":3}"), 400, "n");
+        assertError(post("/completions", "{\"model\":\"tiny-mistral\",\"prompt\":\"x\",\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}"), 400, "stop");
+        assertError(post("/chat/completions", "{\"model\":\"tiny-mistral\",\"messages\":[]}"), 400, "messages");
+        assertError(post("/chat/completions", "{\"model\":\"tiny-mistral\",\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}"), 400, "messages[0].role");
+        assertError(post("/embeddings", "{\"model\":\"tiny-mistral\",\"input\":[]}"), 400, "input");
+        assertError(send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/completions")).GET().build()), 405, null);
+        assertError(send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/nowhere")).GET().build()), 404, null);
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String param) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        JsonNode error = json.readTree(response.body()).get("error");
+        assertTrue(error.get("message").isTextual() && !error.get("message").textValue().isEmpty(), response.body());
+        assertTrue(error.get("type").isTextual(), response.body());
+        if (param != null) {
+            assertEquals(param, error.get("param").textValue(), response.body());
+        }
+    }
+}

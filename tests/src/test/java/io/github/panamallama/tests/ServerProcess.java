@@ -1,0 +1,93 @@
+package io.github.panamallama.tests;
+
+import io.github.panamallama.examples.Examples;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The example server as a real process on a free loopback port. */
+final class ServerProcess implements AutoCloseable {
+    private static final Pattern SERVING = Pattern.compile("serving \\S+ on (http://127\\.0\\.0\\.1:\\d+/v1)");
+
+    private final Process process;
+    private final String baseUrl;
+    private final StringBuilder output = new StringBuilder();
+    private Thread drainer;
+
+    private ServerProcess(Process process, String baseUrl) {
+        this.process = process;
+        this.baseUrl = baseUrl;
+    }
+
+    static ServerProcess start(Path model, int parallel, int queue) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                "-Dpanamallama.home=" + NativeToolchain.home(),
+                Examples.class.getName(), "server", "--model", model.toString(), "--port", "0",
+                "--parallel", Integer.toString(parallel), "--queue", Integer.toString(queue),
+                "--ctx-size", "1024", "--model-id", "tiny-mistral"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        String line;
+        while ((line = lines.readLine()) != null) {
+            seen.append(line).append('\n');
+            Matcher matcher = SERVING.matcher(line);
+            if (matcher.find()) {
+                ServerProcess server = new ServerProcess(process, matcher.group(1));
+                server.drainer = Thread.ofPlatform().daemon().start(() -> server.drain(lines));
+                return server;
+            }
+        }
+        throw new AssertionError("the server exited before serving:\n" + seen);
+    }
+
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    private void drain(BufferedReader lines) {
+        try {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                synchronized (output) {
+                    output.append(line).append('\n');
+                }
+            }
+        } catch (IOException ignored) {
+            // the process ended
+        }
+    }
+
+    /** SIGTERM, which the server handles as a graceful shutdown; the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the server did not stop within 60 s");
+        }
+        drainer.join(10_000);
+        return process.exitValue();
+    }
+
+    String output() {
+        synchronized (output) {
+            return output.toString();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}
