@@ -69,7 +69,8 @@ final class ServerProcess implements AutoCloseable {
 
     /** SIGTERM, which the server handles as a graceful shutdown; the exit code. */
     int stop() throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our end of its output.
+        process.toHandle().destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the server did not stop within 60 s");
