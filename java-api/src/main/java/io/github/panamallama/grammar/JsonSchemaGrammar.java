@@ -22,14 +22,20 @@ import java.util.Objects;
  *
  * <p>The grammar may accept fewer documents than the schema, never more, except where noted:
  * properties come in declaration order; without {@code additionalProperties} no undeclared
- * property is generated; integers have at most 16 digits, fractions at most 16, exponents 3;
+ * property is generated, and keys of additional properties are written without escapes; integers have at most 16 digits, fractions at most 16, exponents 3;
  * between tokens there is at most one space or one newline with up to 24 spaces or tabs of
  * indentation; string characters from {@code pattern}'s {@code .} and negated classes need no
  * escape; a pattern must match the whole string; formats other than the four above are
  * annotations (JSON Schema 2019-09 and later), so any string is generated. Not enforced:
  * {@code oneOf} is treated as {@code anyOf} (a document matching two branches is generated as
- * readily as one matching one), and a left-recursive {@code $ref} cycle yields a grammar
- * llama.cpp rejects.
+ * readily as one matching one).
+ *
+ * <p>Limits from llama.cpp's grammar engine: counts ({@code minItems}, {@code maxItems},
+ * {@code minLength}, {@code maxLength}, pattern quantifiers) are at most 2000, and a
+ * {@code $ref} that leads back to itself before any character (left recursion) is rejected.
+ * A pattern nesting quantified groups inside quantified groups may still exceed llama.cpp's
+ * budget of 2000 expanded rules per repetition, which llama.cpp then reports when it parses the
+ * grammar.
  *
  * <p>Any other keyword, and any combination this class cannot express, throws
  * {@link IllegalArgumentException} naming the keyword and the JSON pointer where it appeared.

@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,13 +30,26 @@ final class SchemaConverter {
     private static final Set<String> OBJECT_KEYWORDS = Set.of("properties", "required", "additionalProperties");
     private static final Set<String> ARRAY_KEYWORDS = Set.of("items", "minItems", "maxItems", "uniqueItems");
     private static final Set<String> STRING_KEYWORDS = Set.of("minLength", "maxLength", "pattern", "format");
-    private static final Set<String> NUMERIC_KEYWORDS = Set.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
+    // A list: it is iterated, and error messages must not depend on Set.of's per-run order.
+    private static final List<String> NUMERIC_KEYWORDS = List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
     private static final Set<String> COMBINATORS = Set.of("anyOf", "oneOf", "allOf", "$ref");
+
+    /**
+     * Largest minItems/maxItems/minLength/maxLength. llama.cpp refuses a repetition whose minimum
+     * exceeds 2000 and silently drops a maximum above 2000 (the grammar would then accept more
+     * than the schema), so larger bounds are rejected here.
+     */
+    static final int MAX_COUNT = 2_000;
 
     private final JsonNode document;
     private final GbnfRules rules = new GbnfRules();
     /** $ref string to the rule standing for its target; filled before the target is converted, for recursion. */
     private final Map<String, String> refRules = new HashMap<>();
+    /**
+     * References being converted since the last character the grammar consumes. Meeting one of
+     * them again would be left recursion, which llama.cpp's grammar engine rejects.
+     */
+    private Set<String> leadingRefs = new HashSet<>(Set.of("#"));
 
     SchemaConverter(JsonNode document) {
         this.document = document;
@@ -117,6 +131,10 @@ final class SchemaConverter {
             throw error(pointer, "'$ref' must be a string");
         }
         String target = ref.textValue();
+        if (leadingRefs.contains(target)) {
+            throw error(pointer, "'$ref' '" + target + "' leads back to itself before any character is generated"
+                    + " (left recursion)");
+        }
         String known = refRules.get(target);
         if (known != null) {
             return known;
@@ -136,7 +154,12 @@ final class SchemaConverter {
         }
         String name = rules.reserve(unescapePointer(targetPointer.substring(targetPointer.lastIndexOf('/') + 1)));
         refRules.put(target, name);
-        rules.define(name, expression(resolved, targetPointer, name));
+        leadingRefs.add(target);
+        try {
+            rules.define(name, expression(resolved, targetPointer, name));
+        } finally {
+            leadingRefs.remove(target);
+        }
         return name;
     }
 
@@ -287,8 +310,8 @@ final class SchemaConverter {
 
     private String typed(JsonNode schema, String type, String pointer, String hint) {
         return switch (type) {
-            case "object" -> object(schema, pointer, hint);
-            case "array" -> array(schema, pointer, hint);
+            case "object" -> afterFirstCharacter(() -> object(schema, pointer, hint));
+            case "array" -> afterFirstCharacter(() -> array(schema, pointer, hint));
             case "string" -> string(schema, pointer);
             case "integer" -> integer(schema, pointer);
             case "number" -> {
@@ -303,6 +326,17 @@ final class SchemaConverter {
             case "null" -> rules.use(Primitive.NULL);
             default -> rules.use(Primitive.VALUE);
         };
+    }
+
+    /** Converts something that starts with a character ({@code {} or {@code [}): recursion inside is fine. */
+    private String afterFirstCharacter(java.util.function.Supplier<String> conversion) {
+        Set<String> outer = leadingRefs;
+        leadingRefs = new HashSet<>();
+        try {
+            return conversion.get();
+        } finally {
+            leadingRefs = outer;
+        }
     }
 
     /** A rule name, or a single literal or class, for a value nested in a larger one. */
@@ -439,8 +473,8 @@ final class SchemaConverter {
         if (value == null) {
             return 0;
         }
-        if (!value.canConvertToExactIntegral() || value.asLong() < 0 || value.asLong() > 100_000) {
-            throw error(pointer + "/" + keyword, "'" + keyword + "' must be an integer in [0, 100000], found " + value);
+        if (!value.canConvertToExactIntegral() || value.asLong() < 0 || value.asLong() > MAX_COUNT) {
+            throw error(pointer + "/" + keyword, "'" + keyword + "' must be an integer in [0, " + MAX_COUNT + "], found " + value);
         }
         return value.asInt();
     }

@@ -212,6 +212,19 @@ class JsonSchemaGrammarTest {
     }
 
     @Test
+    void largestAllowedCountsAreEnforcedByLlamaCpp() {
+        long start = System.nanoTime();
+        String grammar = grammar("{'type':'object','properties':{'s':{'type':'string','maxLength':2000},"
+                + "'a':{'type':'array','items':{'type':'integer'},'minItems':2000,'maxItems':2000}},'required':['s','a']}");
+        String full = "{\"s\":\"" + "x".repeat(2000) + "\",\"a\":[" + "1,".repeat(1999) + "1]}";
+        assertTrue(llama.accepts(grammar, full));
+        assertFalse(llama.accepts(grammar, full.replace("\"x", "\"xx")), "2001 characters");
+        assertFalse(llama.accepts(grammar, full.replace("[1,", "[")), "1999 items");
+        assertFalse(llama.accepts(grammar, full.replace("[1,", "[1,1,")), "2001 items");
+        System.out.printf("2000-step repetitions: converted, parsed and matched in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Test
     void whitespaceBetweenTokensIsBounded() {
         String schema = "{'type':'array','items':{'type':'boolean'}}";
         String indent24 = " ".repeat(24);
@@ -260,6 +273,13 @@ class JsonSchemaGrammarTest {
         assertRejected("{'type':'integer','minimum':5,'maximum':4}", "no integer lies within the bounds (at most 16 digits are generated) at #");
         assertRejected("{'anyOf':[{'type':'string'}],'type':'string'}", "unsupported keyword 'type' beside 'anyOf' at #");
         assertRejected("{'type':'date'}", "unknown type 'date' at #/type");
+        assertRejected("{'type':'string','maxLength':2001}", "'maxLength' must be an integer in [0, 2000], found 2001 at #/maxLength");
+        assertRejected("{'type':'string','pattern':'^a{2001}$'}",
+                "unsupported regular expression at #/pattern: quantifier '{2001}' above 2000 (llama.cpp's limit) in pattern 'a{2001}'");
+        assertRejected("{'$defs':{'a':{'anyOf':[{'type':'null'},{'$ref':'#/$defs/a'}]}},'$ref':'#/$defs/a'}",
+                "'$ref' '#/$defs/a' leads back to itself before any character is generated (left recursion) at #/$defs/a/anyOf/1/$ref");
+        assertRejected("{'anyOf':[{'$ref':'#'},{'type':'integer'}]}",
+                "'$ref' '#' leads back to itself before any character is generated (left recursion) at #/anyOf/0/$ref");
         assertRejected("false", "schema 'false' accepts nothing at #");
         var e = assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.fromSchema("{"));
         assertTrue(e.getMessage().startsWith("schema is not valid JSON"), e.getMessage());
