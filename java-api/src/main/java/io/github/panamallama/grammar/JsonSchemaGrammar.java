@@ -15,7 +15,7 @@ import java.util.Objects;
  * {@code minLength}/{@code maxLength}, {@code pattern} (simple regular expressions, see below)
  * or {@code format} {@code date}, {@code time}, {@code date-time}, {@code uuid}; integers with
  * {@code minimum}, {@code maximum}, {@code exclusiveMinimum}, {@code exclusiveMaximum};
- * numbers; booleans; null; {@code enum}; {@code const}; {@code anyOf}; {@code oneOf};
+ * numbers, with whole-number {@code minimum} and {@code maximum} (then without exponent); booleans; null; {@code enum}; {@code const}; {@code anyOf}; {@code oneOf};
  * {@code allOf} of object schemas; {@code $ref} to anywhere in the document (such as
  * {@code #/$defs/...}, {@code #/definitions/...}, {@code #}), recursion included. Annotations
  * ({@code title}, {@code description}, {@code default}, ...) are ignored.

@@ -226,9 +226,13 @@ final class SchemaConverter {
         for (int i = 0; i < branches.size(); i++) {
             JsonNode branch = branches.get(i);
             String branchPointer = pointer + "/allOf/" + i;
+            Set<String> followed = new HashSet<>();
             while (branch.isObject() && branch.has("$ref") && branch.get("$ref").isTextual()
                     && branch.get("$ref").textValue().startsWith("#/")) {
                 onlyWith(branch, branchPointer, "$ref", Set.of());
+                if (!followed.add(branch.get("$ref").textValue())) {
+                    throw error(branchPointer, "'$ref' cycle without any schema in it");
+                }
                 branchPointer = branch.get("$ref").textValue().substring(1);
                 branch = document.at(branchPointer);
             }
@@ -314,14 +318,7 @@ final class SchemaConverter {
             case "array" -> afterFirstCharacter(() -> array(schema, pointer, hint));
             case "string" -> string(schema, pointer);
             case "integer" -> integer(schema, pointer);
-            case "number" -> {
-                for (String keyword : NUMERIC_KEYWORDS) {
-                    if (schema.has(keyword)) {
-                        throw error(pointer, "unsupported keyword '" + keyword + "' for type 'number' (supported for 'integer')");
-                    }
-                }
-                yield rules.use(Primitive.NUMBER);
-            }
+            case "number" -> number(schema, pointer);
             case "boolean" -> rules.use(Primitive.BOOLEAN);
             case "null" -> rules.use(Primitive.NULL);
             default -> rules.use(Primitive.VALUE);
@@ -554,6 +551,64 @@ final class SchemaConverter {
             throw error(pointer, "no integer lies within the bounds (at most 16 digits are generated)");
         }
         return Gbnf.group(IntegerRange.expression(min.longValueExact(), max.longValueExact()));
+    }
+
+    /**
+     * Numbers between whole-number bounds, inclusive. Without bounds, the plain number rule.
+     * With them, no exponent: an integer part chosen so the bound holds whatever the fraction,
+     * or the bound itself with a zero fraction.
+     */
+    private String number(JsonNode schema, String pointer) {
+        long min = -IntegerRange.LIMIT;
+        long max = IntegerRange.LIMIT;
+        boolean bounded = false;
+        for (String keyword : NUMERIC_KEYWORDS) {
+            JsonNode value = schema.get(keyword);
+            if (value == null) {
+                continue;
+            }
+            if (keyword.startsWith("exclusive")) {
+                throw error(pointer, "unsupported keyword '" + keyword + "' for type 'number' (supported for 'integer')");
+            }
+            if (!value.isNumber() || value.decimalValue().stripTrailingZeros().scale() > 0
+                    || value.decimalValue().abs().compareTo(BigDecimal.valueOf(IntegerRange.LIMIT)) > 0) {
+                throw error(pointer + "/" + keyword, "'" + keyword + "' of a 'number' must be a whole number of at most 16 digits,"
+                        + " found " + value);
+            }
+            bounded = true;
+            if (keyword.equals("minimum")) {
+                min = value.decimalValue().longValueExact();
+            } else {
+                max = value.decimalValue().longValueExact();
+            }
+        }
+        if (!bounded) {
+            return rules.use(Primitive.NUMBER);
+        }
+        if (min > max) {
+            throw error(pointer, "'minimum' " + min + " is above 'maximum' " + max);
+        }
+        String fraction = "( \".\" [0-9]{1,16} )?";
+        String zeros = "( \".\" \"0\"{1,16} )?";
+        List<String> alternatives = new ArrayList<>();
+        if (min < 0) {
+            // -(i + f) >= min needs i < -min, or i == -min with f == 0; <= max needs i >= -max.
+            long lowest = max >= 0 ? 0 : -max;
+            List<String> magnitudes = new ArrayList<>();
+            if (lowest <= -min - 1) {
+                magnitudes.add(Gbnf.group(IntegerRange.expression(lowest, -min - 1)) + " " + fraction);
+            }
+            magnitudes.add(Gbnf.literal(Long.toString(-min)) + " " + zeros);
+            alternatives.add("\"-\" " + Gbnf.group(String.join(" | ", magnitudes)));
+        }
+        if (max >= 0) {
+            long lowest = Math.max(min, 0);
+            if (lowest <= max - 1) {
+                alternatives.add(Gbnf.group(IntegerRange.expression(lowest, max - 1)) + " " + fraction);
+            }
+            alternatives.add(Gbnf.literal(Long.toString(max)) + " " + zeros);
+        }
+        return "( " + String.join(" | ", alternatives) + " )";
     }
 
     private static IllegalArgumentException error(String pointer, String message) {

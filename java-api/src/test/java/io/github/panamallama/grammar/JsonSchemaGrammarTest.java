@@ -182,6 +182,21 @@ class JsonSchemaGrammarTest {
     }
 
     @Test
+    void numberBoundsHoldWhateverTheFraction() {
+        String schema = "{'type':'number','minimum':0,'maximum':10}";
+        assertEquals("root ::= [0-9] ( \".\" [0-9]{1,16} )? | \"10\" ( \".\" \"0\"{1,16} )?\n", grammar(schema));
+        assertAccepts(schema, List.of("0", "0.5", "9.9999", "10", "10.000", "3"),
+                List.of("-0.5", "-1", "10.5", "10.01", "11", "1e3", "01"));
+        assertAccepts("{'type':'number','minimum':-2,'maximum':-1}", List.of("-1", "-1.5", "-2", "-2.0", "-1.999"),
+                List.of("-2.5", "-0.5", "0", "-3", "1", "-2.01"));
+        assertAccepts("{'type':'number','minimum':-1.0}", List.of("-1", "-0.25", "0", "123456.75"), List.of("-1.5", "-2", "1e2"));
+        assertRejected("{'type':'number','minimum':0.5}",
+                "'minimum' of a 'number' must be a whole number of at most 16 digits, found 0.5 at #/minimum");
+        assertRejected("{'type':'number','exclusiveMinimum':0}",
+                "unsupported keyword 'exclusiveMinimum' for type 'number' (supported for 'integer') at #");
+    }
+
+    @Test
     void recursiveReferencesBecomeRecursiveRules() {
         String schema = "{'$defs':{'TreeNode':{'type':'object','properties':{'value':{'type':'integer'},"
                 + "'children':{'type':'array','items':{'$ref':'#/$defs/TreeNode'}}},'required':['value','children']}},"
@@ -256,8 +271,10 @@ class JsonSchemaGrammarTest {
         assertRejected("{'not':{}}", "unsupported keyword 'not' at #");
         assertRejected("{'type':'object','properties':{'a':{'type':'array','items':{'type':'string','minLenght':1}}}}",
                 "unsupported keyword 'minLenght' at #/properties/a/items");
-        assertRejected("{'properties':{'a/b':{'type':'number','minimum':0}}}",
-                "unsupported keyword 'minimum' for type 'number' (supported for 'integer') at #/properties/a~1b");
+        assertRejected("{'properties':{'a/b':{'type':'number','exclusiveMaximum':0}}}",
+                "unsupported keyword 'exclusiveMaximum' for type 'number' (supported for 'integer') at #/properties/a~1b");
+        assertRejected("{'$defs':{'a':{'$ref':'#/$defs/a'}},'allOf':[{'$ref':'#/$defs/a'}]}",
+                "'$ref' cycle without any schema in it at #/$defs/a");
         assertRejected("{'type':'array','uniqueItems':true}", "unsupported keyword 'uniqueItems' (only false is supported) at #/uniqueItems");
         assertRejected("{'$ref':'https://example.com/s.json'}",
                 "unsupported '$ref' 'https://example.com/s.json': only references inside the document (#/...) are supported at #/$ref");
