@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,8 +29,7 @@ final class SchemaConverter {
     private static final Set<String> ARRAY_KEYWORDS = Set.of("items", "minItems", "maxItems", "uniqueItems");
     private static final Set<String> STRING_KEYWORDS = Set.of("minLength", "maxLength", "pattern", "format");
     // A list: it is iterated, and error messages must not depend on Set.of's per-run order.
-    private static final List<String> NUMERIC_KEYWORDS = List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
-    private static final Set<String> COMBINATORS = Set.of("anyOf", "oneOf", "allOf", "$ref");
+    static final List<String> NUMERIC_KEYWORDS = List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
 
     /**
      * Largest minItems/maxItems/minLength/maxLength. llama.cpp refuses a repetition whose minimum
@@ -317,8 +314,8 @@ final class SchemaConverter {
             case "object" -> afterFirstCharacter(() -> object(schema, pointer, hint));
             case "array" -> afterFirstCharacter(() -> array(schema, pointer, hint));
             case "string" -> string(schema, pointer);
-            case "integer" -> integer(schema, pointer);
-            case "number" -> number(schema, pointer);
+            case "integer" -> NumericGrammar.integer(schema, pointer, rules);
+            case "number" -> NumericGrammar.number(schema, pointer, rules);
             case "boolean" -> rules.use(Primitive.BOOLEAN);
             case "null" -> rules.use(Primitive.NULL);
             default -> rules.use(Primitive.VALUE);
@@ -367,61 +364,30 @@ final class SchemaConverter {
             required.add(name.textValue());
         }
         String colon = " " + rules.use(Primitive.WS) + " \":\" ws ";
-        List<Member> members = new ArrayList<>();
+        List<ObjectMembers.Member> members = new ArrayList<>();
         Map<String, JsonNode> properties = new LinkedHashMap<>();
         propertiesNode.fields().forEachRemaining(e -> properties.put(e.getKey(), e.getValue()));
         for (Map.Entry<String, JsonNode> property : properties.entrySet()) {
             String name = property.getKey();
             String value = nested(property.getValue(), pointer + "/properties/" + escapePointer(name), name);
             String key = Gbnf.literal(TextNode.valueOf(name).toString());
-            members.add(new Member(key + colon + value, required.contains(name), false));
+            members.add(new ObjectMembers.Member(key + colon + value, required.contains(name), false));
         }
         // Absent additionalProperties beside properties: generate only the declared ones (a subset).
         if (additional != null && !(additional.isBoolean() && !additional.booleanValue())) {
             String value = nested(additional, pointer + "/additionalProperties", hint + "-additional-value");
             String key = rules.add(hint + "-additional-key", ExcludedKeys.expression(properties.keySet()));
             String kv = rules.add(hint + "-additional-kv", key + colon + value);
-            members.add(new Member(kv, false, true));
+            members.add(new ObjectMembers.Member(kv, false, true));
         }
         if (members.isEmpty()) {
             return "\"{\" ws \"}\"";
         }
-        boolean anyRequired = members.stream().anyMatch(Member::required);
-        String content = firstMembers(members, 0);
+        boolean anyRequired = members.stream().anyMatch(ObjectMembers.Member::required);
+        String content = ObjectMembers.sequence(members);
         return anyRequired
                 ? "\"{\" ws " + content + " ws \"}\""
                 : "\"{\" ws ( " + content + " ws )? \"}\"";
-    }
-
-    /** One property slot: its key-value expression, whether it must appear, whether it repeats. */
-    private record Member(String expression, boolean required, boolean repeated) {}
-
-    /** Members from {@code from} on when none came before (no leading comma); never empty. */
-    private static String firstMembers(List<Member> members, int from) {
-        List<String> alternatives = new ArrayList<>();
-        for (int i = from; i < members.size(); i++) {
-            Member member = members.get(i);
-            StringBuilder alternative = new StringBuilder(member.expression());
-            if (member.repeated()) {
-                alternative.append(" ( ws \",\" ws ").append(member.expression()).append(" )*");
-            }
-            alternative.append(laterMembers(members, i + 1));
-            alternatives.add(alternative.toString());
-            if (member.required()) {
-                break;
-            }
-        }
-        return alternatives.size() == 1 ? alternatives.getFirst() : "( " + String.join(" | ", alternatives) + " )";
-    }
-
-    /** Members from {@code from} on after one has been written: each behind a comma. */
-    private static String laterMembers(List<Member> members, int from) {
-        StringBuilder out = new StringBuilder();
-        for (Member member : members.subList(from, members.size())) {
-            String item = "ws \",\" ws " + member.expression();
-            out.append(' ').append(member.required() ? item : "( " + item + " )" + (member.repeated() ? "*" : "?"));
-        }
-        return out.toString();
     }
 
     private String array(JsonNode schema, String pointer, String hint) {
@@ -516,102 +482,7 @@ final class SchemaConverter {
         return rules.use(Primitive.STRING);
     }
 
-    private String integer(JsonNode schema, String pointer) {
-        BigDecimal min = BigDecimal.valueOf(-IntegerRange.LIMIT);
-        BigDecimal max = BigDecimal.valueOf(IntegerRange.LIMIT);
-        boolean bounded = false;
-        for (String keyword : NUMERIC_KEYWORDS) {
-            JsonNode value = schema.get(keyword);
-            if (value == null) {
-                continue;
-            }
-            if (!value.isNumber()) {
-                // Draft 4 spelled exclusivity as booleans beside minimum/maximum.
-                if (value.isBoolean() && keyword.startsWith("exclusive")) {
-                    continue;
-                }
-                throw error(pointer + "/" + keyword, "'" + keyword + "' must be a number, found " + value);
-            }
-            bounded = true;
-            BigDecimal bound = value.decimalValue();
-            boolean exclusive = keyword.startsWith("exclusive")
-                    || schema.path("exclusive" + Character.toUpperCase(keyword.charAt(0)) + keyword.substring(1)).booleanValue();
-            if (keyword.toLowerCase().endsWith("minimum")) {
-                BigDecimal lowest = exclusive ? bound.setScale(0, RoundingMode.FLOOR).add(BigDecimal.ONE) : bound.setScale(0, RoundingMode.CEILING);
-                min = min.max(lowest);
-            } else {
-                BigDecimal highest = exclusive ? bound.setScale(0, RoundingMode.CEILING).subtract(BigDecimal.ONE) : bound.setScale(0, RoundingMode.FLOOR);
-                max = max.min(highest);
-            }
-        }
-        if (!bounded) {
-            return rules.use(Primitive.INTEGER);
-        }
-        if (min.compareTo(max) > 0) {
-            throw error(pointer, "no integer lies within the bounds (at most 16 digits are generated)");
-        }
-        return Gbnf.group(IntegerRange.expression(min.longValueExact(), max.longValueExact()));
-    }
-
-    /**
-     * Numbers between whole-number bounds, inclusive. Without bounds, the plain number rule.
-     * With them, no exponent: an integer part chosen so the bound holds whatever the fraction,
-     * or the bound itself with a zero fraction.
-     */
-    private String number(JsonNode schema, String pointer) {
-        long min = -IntegerRange.LIMIT;
-        long max = IntegerRange.LIMIT;
-        boolean bounded = false;
-        for (String keyword : NUMERIC_KEYWORDS) {
-            JsonNode value = schema.get(keyword);
-            if (value == null) {
-                continue;
-            }
-            if (keyword.startsWith("exclusive")) {
-                throw error(pointer, "unsupported keyword '" + keyword + "' for type 'number' (supported for 'integer')");
-            }
-            if (!value.isNumber() || value.decimalValue().stripTrailingZeros().scale() > 0
-                    || value.decimalValue().abs().compareTo(BigDecimal.valueOf(IntegerRange.LIMIT)) > 0) {
-                throw error(pointer + "/" + keyword, "'" + keyword + "' of a 'number' must be a whole number of at most 16 digits,"
-                        + " found " + value);
-            }
-            bounded = true;
-            if (keyword.equals("minimum")) {
-                min = value.decimalValue().longValueExact();
-            } else {
-                max = value.decimalValue().longValueExact();
-            }
-        }
-        if (!bounded) {
-            return rules.use(Primitive.NUMBER);
-        }
-        if (min > max) {
-            throw error(pointer, "'minimum' " + min + " is above 'maximum' " + max);
-        }
-        String fraction = "( \".\" [0-9]{1,16} )?";
-        String zeros = "( \".\" \"0\"{1,16} )?";
-        List<String> alternatives = new ArrayList<>();
-        if (min < 0) {
-            // -(i + f) >= min needs i < -min, or i == -min with f == 0; <= max needs i >= -max.
-            long lowest = max >= 0 ? 0 : -max;
-            List<String> magnitudes = new ArrayList<>();
-            if (lowest <= -min - 1) {
-                magnitudes.add(Gbnf.group(IntegerRange.expression(lowest, -min - 1)) + " " + fraction);
-            }
-            magnitudes.add(Gbnf.literal(Long.toString(-min)) + " " + zeros);
-            alternatives.add("\"-\" " + Gbnf.group(String.join(" | ", magnitudes)));
-        }
-        if (max >= 0) {
-            long lowest = Math.max(min, 0);
-            if (lowest <= max - 1) {
-                alternatives.add(Gbnf.group(IntegerRange.expression(lowest, max - 1)) + " " + fraction);
-            }
-            alternatives.add(Gbnf.literal(Long.toString(max)) + " " + zeros);
-        }
-        return "( " + String.join(" | ", alternatives) + " )";
-    }
-
-    private static IllegalArgumentException error(String pointer, String message) {
+    static IllegalArgumentException error(String pointer, String message) {
         return new IllegalArgumentException(message + " at #" + pointer);
     }
 

@@ -172,6 +172,9 @@ class JsonSchemaGrammarTest {
         }
         assertFalse(llama.accepts(grammar, "-0"));
         assertFalse(llama.accepts(grammar, "05"));
+        // Fractional bounds round inwards; draft 4 spelled exclusivity as a boolean.
+        assertEquals("root ::= [2-3]\n", grammar("{'type':'integer','minimum':1.5,'maximum':4,'exclusiveMaximum':true}"));
+        assertEquals("root ::= [1-9] [0-9]{0,15}\n", grammar("{'type':'integer','exclusiveMinimum':0}"));
         String int32 = grammar("{'type':'integer','minimum':-2147483648,'maximum':2147483647}");
         for (String n : List.of("-2147483648", "2147483647", "0", "-1", "1999999999", "2147483599", "-2147483600")) {
             assertTrue(llama.accepts(int32, n), n);
