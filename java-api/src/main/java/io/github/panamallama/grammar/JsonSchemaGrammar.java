@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * <p>Supported: {@code type} (one or an array, e.g. {@code ["string","null"]}); objects with
  * {@code properties}, {@code required} and {@code additionalProperties} (false, true or a
- * schema); arrays with {@code items}, {@code minItems}, {@code maxItems}; strings with
+ * schema); arrays with {@code items}, {@code prefixItems}, {@code minItems}, {@code maxItems},
+ * {@code uniqueItems} false; strings with
  * {@code minLength}/{@code maxLength}, {@code pattern} (simple regular expressions, see below)
  * or {@code format} {@code date}, {@code time}, {@code date-time}, {@code uuid}; integers with
  * {@code minimum}, {@code maximum}, {@code exclusiveMinimum}, {@code exclusiveMaximum};

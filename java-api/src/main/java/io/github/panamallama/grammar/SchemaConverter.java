@@ -21,12 +21,12 @@ final class SchemaConverter {
             "$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "default",
             "examples", "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding");
     private static final Set<String> ASSERTIONS = Set.of(
-            "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
+            "type", "properties", "required", "additionalProperties", "items", "prefixItems", "minItems", "maxItems",
             "uniqueItems", "minLength", "maxLength", "pattern", "format", "enum", "const", "anyOf", "oneOf",
             "allOf", "$ref", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
     private static final List<String> TYPES = List.of("object", "array", "string", "integer", "number", "boolean", "null");
     private static final Set<String> OBJECT_KEYWORDS = Set.of("properties", "required", "additionalProperties");
-    private static final Set<String> ARRAY_KEYWORDS = Set.of("items", "minItems", "maxItems", "uniqueItems");
+    private static final Set<String> ARRAY_KEYWORDS = Set.of("items", "prefixItems", "minItems", "maxItems", "uniqueItems");
     private static final Set<String> STRING_KEYWORDS = Set.of("minLength", "maxLength", "pattern", "format");
     // A list: it is iterated, and error messages must not depend on Set.of's per-run order.
     static final List<String> NUMERIC_KEYWORDS = List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
@@ -390,10 +390,18 @@ final class SchemaConverter {
                 : "\"{\" ws ( " + content + " ws )? \"}\"";
     }
 
+    /**
+     * Arrays: {@code prefixItems} first (each may be left out once {@code minItems} is met, and
+     * then so are the ones after it), then {@code items} for the rest, within the item counts.
+     */
     private String array(JsonNode schema, String pointer, String hint) {
         JsonNode items = schema.get("items");
         if (items != null && items.isArray()) {
-            throw error(pointer + "/items", "unsupported array form of 'items' (tuples)");
+            throw error(pointer + "/items", "unsupported array form of 'items' (draft 4 tuples): use 'prefixItems'");
+        }
+        JsonNode prefix = schema.get("prefixItems");
+        if (prefix != null && (!prefix.isArray() || prefix.isEmpty())) {
+            throw error(pointer + "/prefixItems", "'prefixItems' must be a non-empty array of schemas");
         }
         int min = count(schema, "minItems", pointer);
         int max = schema.has("maxItems") ? count(schema, "maxItems", pointer) : -1;
@@ -401,24 +409,50 @@ final class SchemaConverter {
             throw error(pointer, "'maxItems' " + max + " is below 'minItems' " + min);
         }
         rules.use(Primitive.WS);
-        if (max == 0 || (items != null && items.isBoolean() && !items.booleanValue())) {
-            if (min > 0) {
-                throw error(pointer, "'items' false allows no element but 'minItems' is " + min);
-            }
+        int prefixCount = prefix == null ? 0 : prefix.size();
+        boolean restAllowed = items == null || !items.isBoolean() || items.booleanValue();
+        // The most elements possible; -1 for no limit.
+        int largest = restAllowed ? max : max < 0 ? prefixCount : Math.min(max, prefixCount);
+        if (largest >= 0 && min > largest) {
+            throw error(pointer, "'minItems' " + min + " exceeds the " + largest + " elements 'prefixItems' and 'items' allow");
+        }
+        if (largest == 0) {
             return "\"[\" ws \"]\"";
         }
-        if (items == null && min == 0 && max < 0) {
+        if (prefixCount == 0 && items == null && min == 0 && max < 0) {
             return rules.use(Primitive.ARRAY);
         }
-        String item = items == null ? rules.use(Primitive.VALUE) : nested(items, pointer + "/items", hint + "-item");
-        String more = "( ws \",\" ws " + item + " )" + repetition(Math.max(0, min - 1), max < 0 ? -1 : max - 1);
-        if (more.endsWith("{0}")) {
-            more = "";
+        List<String> elements = new ArrayList<>();
+        for (int i = 0; i < (largest < 0 ? prefixCount : Math.min(prefixCount, largest)); i++) {
+            elements.add(nested(prefix.get(i), pointer + "/prefixItems/" + i, hint + "-" + i));
         }
-        String elements = more.isEmpty() ? item : item + " " + more;
+        String rest = !restAllowed ? null
+                : items == null ? rules.use(Primitive.VALUE) : nested(items, pointer + "/items", hint + "-item");
+        String body;
+        if (elements.isEmpty()) {
+            body = join(rest, separated(rest, Math.max(0, min - 1), largest < 0 ? -1 : largest - 1));
+        } else {
+            int n = elements.size();
+            String tail = rest == null || largest == n ? ""
+                    : separated(rest, Math.max(0, min - n), largest < 0 ? -1 : largest - n);
+            for (int j = n - 1; j >= 1; j--) {
+                String element = join("ws \",\" ws " + elements.get(j), tail);
+                tail = j < min ? element : "( " + element + " )?";
+            }
+            body = join(elements.getFirst(), tail);
+        }
         return min > 0
-                ? "\"[\" ws " + elements + " ws \"]\""
-                : "\"[\" ws ( " + elements + " ws )? \"]\"";
+                ? "\"[\" ws " + body + " ws \"]\""
+                : "\"[\" ws ( " + body + " ws )? \"]\"";
+    }
+
+    /** Between {@code min} and {@code max} (-1: no limit) more elements, each behind a comma. */
+    private static String separated(String element, int min, int max) {
+        return max == 0 ? "" : "( ws \",\" ws " + element + " )" + repetition(min, max);
+    }
+
+    private static String join(String first, String second) {
+        return second.isEmpty() ? first : first + " " + second;
     }
 
     private static String repetition(int min, int max) {

@@ -121,6 +121,22 @@ class JsonSchemaGrammarTest {
     }
 
     @Test
+    void prefixItemsAreTuples() {
+        String pair = "{'type':'array','prefixItems':[{'type':'number'},{'type':'string'}],'items':false,'minItems':2}";
+        assertEquals("root ::= \"[\" ws number ws \",\" ws string ws \"]\"\n" + WS + CHAR + STRING + INTEGER
+                + "number ::= integer ( \".\" [0-9]{1,16} )? ( [eE] [-+]? [0-9]{1,3} )?\n", grammar(pair));
+        assertAccepts(pair, List.of("[1.5, \"a\"]"), List.of("[1.5]", "[1.5,\"a\",2]", "[\"a\",1]"));
+        // Later prefix elements may be left out once minItems is met; items covers the rest.
+        String open = "{'type':'array','prefixItems':[{'type':'integer'},{'type':'boolean'},{'type':'null'}],"
+                + "'items':{'type':'string'},'minItems':1,'maxItems':4}";
+        assertAccepts(open, List.of("[1]", "[1,true]", "[1,true,null]", "[1,true,null,\"x\"]"),
+                List.of("[]", "[1,null]", "[1,true,null,\"x\",\"y\"]", "[1,true,null,2]"));
+        assertAccepts("{'prefixItems':[{'const':'a'}]}", List.of("[]", "[\"a\"]", "[\"a\",1,{}]"), List.of("[1]"));
+        assertRejected("{'type':'array','prefixItems':[{'type':'integer'}],'items':false,'minItems':2}",
+                "'minItems' 2 exceeds the 1 elements 'prefixItems' and 'items' allow at #");
+    }
+
+    @Test
     void stringLengthsAndFormats() {
         String schema = "{'type':'string','minLength':2,'maxLength':3}";
         assertEquals("root ::= \"\\\"\" char{2,3} \"\\\"\"\n" + CHAR, grammar(schema));
