@@ -71,7 +71,7 @@ final class SchemaConverter {
         }
         checkKeywords(schema, pointer);
         if (schema.has("$ref")) {
-            onlyWith(schema, pointer, "$ref", Set.of());
+            onlyWith(schema, pointer, "$ref");
             return reference(schema.get("$ref"), pointer + "/$ref");
         }
         if (schema.has("const")) {
@@ -82,7 +82,7 @@ final class SchemaConverter {
         }
         for (String combinator : List.of("anyOf", "oneOf")) {
             if (schema.has(combinator)) {
-                onlyWith(schema, pointer, combinator, Set.of());
+                onlyWith(schema, pointer, combinator);
                 return alternatives(schema.get(combinator), pointer + "/" + combinator, hint);
             }
         }
@@ -107,6 +107,9 @@ final class SchemaConverter {
                 throw error(pointer, "unsupported keyword '" + name + "'");
             }
         }
+        if (!pointer.isEmpty() && schema.has("$id")) {
+            throw error(pointer, "unsupported keyword '$id' below the root (it changes what '$ref' resolves against)");
+        }
         JsonNode unique = schema.get("uniqueItems");
         if (unique != null && !(unique.isBoolean() && !unique.booleanValue())) {
             throw error(pointer + "/uniqueItems", "unsupported keyword 'uniqueItems' (only false is supported)");
@@ -114,10 +117,10 @@ final class SchemaConverter {
     }
 
     /** Rejects keywords that would have to hold together with {@code keyword}, which this converter cannot combine. */
-    private void onlyWith(JsonNode schema, String pointer, String keyword, Set<String> allowed) {
+    private void onlyWith(JsonNode schema, String pointer, String keyword) {
         for (Iterator<String> names = schema.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!name.equals(keyword) && !ANNOTATIONS.contains(name) && !allowed.contains(name)) {
+            if (!name.equals(keyword) && !ANNOTATIONS.contains(name)) {
                 throw error(pointer, "unsupported keyword '" + name + "' beside '" + keyword + "'");
             }
         }
@@ -226,7 +229,7 @@ final class SchemaConverter {
             Set<String> followed = new HashSet<>();
             while (branch.isObject() && branch.has("$ref") && branch.get("$ref").isTextual()
                     && branch.get("$ref").textValue().startsWith("#/")) {
-                onlyWith(branch, branchPointer, "$ref", Set.of());
+                onlyWith(branch, branchPointer, "$ref");
                 if (!followed.add(branch.get("$ref").textValue())) {
                     throw error(branchPointer, "'$ref' cycle without any schema in it");
                 }

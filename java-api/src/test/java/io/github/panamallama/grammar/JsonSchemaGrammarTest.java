@@ -309,6 +309,8 @@ class JsonSchemaGrammarTest {
         assertRejected("{'type':'integer','minimum':5,'maximum':4}", "no integer lies within the bounds (at most 16 digits are generated) at #");
         assertRejected("{'anyOf':[{'type':'string'}],'type':'string'}", "unsupported keyword 'type' beside 'anyOf' at #");
         assertRejected("{'type':'date'}", "unknown type 'date' at #/type");
+        assertRejected("{'$id':'https://example.com/root','items':{'$id':'item','type':'string'}}",
+                "unsupported keyword '$id' below the root (it changes what '$ref' resolves against) at #/items");
         assertRejected("{'type':'string','maxLength':2001}", "'maxLength' must be an integer in [0, 2000], found 2001 at #/maxLength");
         assertRejected("{'type':'string','pattern':'^a{2001}$'}",
                 "unsupported regular expression at #/pattern: quantifier '{2001}' above 2000 (llama.cpp's limit) in pattern 'a{2001}'");
