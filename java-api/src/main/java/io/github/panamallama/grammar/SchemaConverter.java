@@ -254,8 +254,7 @@ final class SchemaConverter {
                 }
             }
             JsonNode partProperties = part.path("properties");
-            for (Iterator<Map.Entry<String, JsonNode>> it = partProperties.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> property = it.next();
+            for (Map.Entry<String, JsonNode> property : partProperties.properties()) {
                 JsonNode previous = properties.get(property.getKey());
                 if (previous != null && !previous.equals(property.getValue())) {
                     throw error(partPointer + "/properties/" + escapePointer(property.getKey()),
@@ -369,7 +368,7 @@ final class SchemaConverter {
         String colon = " " + rules.use(Primitive.WS) + " \":\" ws ";
         List<ObjectMembers.Member> members = new ArrayList<>();
         Map<String, JsonNode> properties = new LinkedHashMap<>();
-        propertiesNode.fields().forEachRemaining(e -> properties.put(e.getKey(), e.getValue()));
+        propertiesNode.properties().forEach(e -> properties.put(e.getKey(), e.getValue()));
         for (Map.Entry<String, JsonNode> property : properties.entrySet()) {
             String name = property.getKey();
             String value = nested(property.getValue(), pointer + "/properties/" + escapePointer(name), name);
