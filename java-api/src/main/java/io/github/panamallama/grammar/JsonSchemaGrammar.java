@@ -1,8 +1,11 @@
 package io.github.panamallama.grammar;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Objects;
 
 /**
@@ -42,7 +45,11 @@ import java.util.Objects;
  * {@link IllegalArgumentException} naming the keyword and the JSON pointer where it appeared.
  */
 public final class JsonSchemaGrammar {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate keys would make the schema ambiguous: which one did the author mean? */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private JsonSchemaGrammar() {}
 

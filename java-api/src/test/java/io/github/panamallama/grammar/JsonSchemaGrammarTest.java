@@ -319,7 +319,9 @@ class JsonSchemaGrammarTest {
         assertRejected("{'anyOf':[{'$ref':'#'},{'type':'integer'}]}",
                 "'$ref' '#' leads back to itself before any character is generated (left recursion) at #/anyOf/0/$ref");
         assertRejected("false", "schema 'false' accepts nothing at #");
-        var e = assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.fromSchema("{"));
-        assertTrue(e.getMessage().startsWith("schema is not valid JSON"), e.getMessage());
+        for (String bad : List.of("{", "{\"type\":\"string\",\"type\":\"integer\"}", "{} {}")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.fromSchema(bad));
+            assertTrue(e.getMessage().startsWith("schema is not valid JSON"), e.getMessage());
+        }
     }
 }
