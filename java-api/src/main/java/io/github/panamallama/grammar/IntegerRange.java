@@ -54,7 +54,12 @@ final class IntegerRange {
                 continue;
             }
             if (fullRunStart > 0) {
-                alternatives.add(join("[1-9]", repeatDigits(fullRunStart - 1, digits - 2)));
+                boolean zeroToNine = digits == 2 && !alternatives.isEmpty() && alternatives.getLast().equals("\"0\"");
+                if (zeroToNine) {
+                    alternatives.set(alternatives.size() - 1, "[0-9]");
+                } else {
+                    alternatives.add(join("[1-9]", repeatDigits(fullRunStart - 1, digits - 2)));
+                }
                 fullRunStart = -1;
             }
             if (digits > highDigits) {

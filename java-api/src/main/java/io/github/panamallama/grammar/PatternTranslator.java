@@ -259,6 +259,12 @@ final class PatternTranslator {
                     throw unsupported("quantifier '{" + spec + "}'");
                 }
                 String[] parts = spec.split(",", -1);
+                for (String part : parts) {
+                    if (!part.isEmpty() && Integer.parseInt(part) > SchemaConverter.MAX_COUNT) {
+                        throw unsupported("quantifier '{" + spec + "}' above " + SchemaConverter.MAX_COUNT
+                                + " (llama.cpp's limit)");
+                    }
+                }
                 if (parts.length == 2 && !parts[1].isEmpty() && Integer.parseInt(parts[1]) < Integer.parseInt(parts[0])) {
                     throw unsupported("quantifier '{" + spec + "}' with max below min");
                 }

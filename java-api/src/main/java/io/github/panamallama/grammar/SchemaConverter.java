@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,20 +21,32 @@ final class SchemaConverter {
             "$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "default",
             "examples", "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding");
     private static final Set<String> ASSERTIONS = Set.of(
-            "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
+            "type", "properties", "required", "additionalProperties", "items", "prefixItems", "minItems", "maxItems",
             "uniqueItems", "minLength", "maxLength", "pattern", "format", "enum", "const", "anyOf", "oneOf",
             "allOf", "$ref", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
     private static final List<String> TYPES = List.of("object", "array", "string", "integer", "number", "boolean", "null");
     private static final Set<String> OBJECT_KEYWORDS = Set.of("properties", "required", "additionalProperties");
-    private static final Set<String> ARRAY_KEYWORDS = Set.of("items", "minItems", "maxItems", "uniqueItems");
+    private static final Set<String> ARRAY_KEYWORDS = Set.of("items", "prefixItems", "minItems", "maxItems", "uniqueItems");
     private static final Set<String> STRING_KEYWORDS = Set.of("minLength", "maxLength", "pattern", "format");
-    private static final Set<String> NUMERIC_KEYWORDS = Set.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
-    private static final Set<String> COMBINATORS = Set.of("anyOf", "oneOf", "allOf", "$ref");
+    // A list: it is iterated, and error messages must not depend on Set.of's per-run order.
+    static final List<String> NUMERIC_KEYWORDS = List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
+
+    /**
+     * Largest minItems/maxItems/minLength/maxLength. llama.cpp refuses a repetition whose minimum
+     * exceeds 2000 and silently drops a maximum above 2000 (the grammar would then accept more
+     * than the schema), so larger bounds are rejected here.
+     */
+    static final int MAX_COUNT = 2_000;
 
     private final JsonNode document;
     private final GbnfRules rules = new GbnfRules();
     /** $ref string to the rule standing for its target; filled before the target is converted, for recursion. */
     private final Map<String, String> refRules = new HashMap<>();
+    /**
+     * References being converted since the last character the grammar consumes. Meeting one of
+     * them again would be left recursion, which llama.cpp's grammar engine rejects.
+     */
+    private Set<String> leadingRefs = new HashSet<>(Set.of("#"));
 
     SchemaConverter(JsonNode document) {
         this.document = document;
@@ -60,7 +71,7 @@ final class SchemaConverter {
         }
         checkKeywords(schema, pointer);
         if (schema.has("$ref")) {
-            onlyWith(schema, pointer, "$ref", Set.of());
+            onlyWith(schema, pointer, "$ref");
             return reference(schema.get("$ref"), pointer + "/$ref");
         }
         if (schema.has("const")) {
@@ -71,7 +82,7 @@ final class SchemaConverter {
         }
         for (String combinator : List.of("anyOf", "oneOf")) {
             if (schema.has(combinator)) {
-                onlyWith(schema, pointer, combinator, Set.of());
+                onlyWith(schema, pointer, combinator);
                 return alternatives(schema.get(combinator), pointer + "/" + combinator, hint);
             }
         }
@@ -96,6 +107,9 @@ final class SchemaConverter {
                 throw error(pointer, "unsupported keyword '" + name + "'");
             }
         }
+        if (!pointer.isEmpty() && schema.has("$id")) {
+            throw error(pointer, "unsupported keyword '$id' below the root (it changes what '$ref' resolves against)");
+        }
         JsonNode unique = schema.get("uniqueItems");
         if (unique != null && !(unique.isBoolean() && !unique.booleanValue())) {
             throw error(pointer + "/uniqueItems", "unsupported keyword 'uniqueItems' (only false is supported)");
@@ -103,10 +117,10 @@ final class SchemaConverter {
     }
 
     /** Rejects keywords that would have to hold together with {@code keyword}, which this converter cannot combine. */
-    private void onlyWith(JsonNode schema, String pointer, String keyword, Set<String> allowed) {
+    private void onlyWith(JsonNode schema, String pointer, String keyword) {
         for (Iterator<String> names = schema.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!name.equals(keyword) && !ANNOTATIONS.contains(name) && !allowed.contains(name)) {
+            if (!name.equals(keyword) && !ANNOTATIONS.contains(name)) {
                 throw error(pointer, "unsupported keyword '" + name + "' beside '" + keyword + "'");
             }
         }
@@ -117,6 +131,10 @@ final class SchemaConverter {
             throw error(pointer, "'$ref' must be a string");
         }
         String target = ref.textValue();
+        if (leadingRefs.contains(target)) {
+            throw error(pointer, "'$ref' '" + target + "' leads back to itself before any character is generated"
+                    + " (left recursion)");
+        }
         String known = refRules.get(target);
         if (known != null) {
             return known;
@@ -136,7 +154,12 @@ final class SchemaConverter {
         }
         String name = rules.reserve(unescapePointer(targetPointer.substring(targetPointer.lastIndexOf('/') + 1)));
         refRules.put(target, name);
-        rules.define(name, expression(resolved, targetPointer, name));
+        leadingRefs.add(target);
+        try {
+            rules.define(name, expression(resolved, targetPointer, name));
+        } finally {
+            leadingRefs.remove(target);
+        }
         return name;
     }
 
@@ -203,9 +226,13 @@ final class SchemaConverter {
         for (int i = 0; i < branches.size(); i++) {
             JsonNode branch = branches.get(i);
             String branchPointer = pointer + "/allOf/" + i;
+            Set<String> followed = new HashSet<>();
             while (branch.isObject() && branch.has("$ref") && branch.get("$ref").isTextual()
                     && branch.get("$ref").textValue().startsWith("#/")) {
-                onlyWith(branch, branchPointer, "$ref", Set.of());
+                onlyWith(branch, branchPointer, "$ref");
+                if (!followed.add(branch.get("$ref").textValue())) {
+                    throw error(branchPointer, "'$ref' cycle without any schema in it");
+                }
                 branchPointer = branch.get("$ref").textValue().substring(1);
                 branch = document.at(branchPointer);
             }
@@ -227,8 +254,7 @@ final class SchemaConverter {
                 }
             }
             JsonNode partProperties = part.path("properties");
-            for (Iterator<Map.Entry<String, JsonNode>> it = partProperties.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> property = it.next();
+            for (Map.Entry<String, JsonNode> property : partProperties.properties()) {
                 JsonNode previous = properties.get(property.getKey());
                 if (previous != null && !previous.equals(property.getValue())) {
                     throw error(partPointer + "/properties/" + escapePointer(property.getKey()),
@@ -287,22 +313,26 @@ final class SchemaConverter {
 
     private String typed(JsonNode schema, String type, String pointer, String hint) {
         return switch (type) {
-            case "object" -> object(schema, pointer, hint);
-            case "array" -> array(schema, pointer, hint);
+            case "object" -> afterFirstCharacter(() -> object(schema, pointer, hint));
+            case "array" -> afterFirstCharacter(() -> array(schema, pointer, hint));
             case "string" -> string(schema, pointer);
-            case "integer" -> integer(schema, pointer);
-            case "number" -> {
-                for (String keyword : NUMERIC_KEYWORDS) {
-                    if (schema.has(keyword)) {
-                        throw error(pointer, "unsupported keyword '" + keyword + "' for type 'number' (supported for 'integer')");
-                    }
-                }
-                yield rules.use(Primitive.NUMBER);
-            }
+            case "integer" -> NumericGrammar.integer(schema, pointer, rules);
+            case "number" -> NumericGrammar.number(schema, pointer, rules);
             case "boolean" -> rules.use(Primitive.BOOLEAN);
             case "null" -> rules.use(Primitive.NULL);
             default -> rules.use(Primitive.VALUE);
         };
+    }
+
+    /** Converts something that starts with a character ({@code {} or {@code [}): recursion inside is fine. */
+    private String afterFirstCharacter(java.util.function.Supplier<String> conversion) {
+        Set<String> outer = leadingRefs;
+        leadingRefs = new HashSet<>();
+        try {
+            return conversion.get();
+        } finally {
+            leadingRefs = outer;
+        }
     }
 
     /** A rule name, or a single literal or class, for a value nested in a larger one. */
@@ -336,67 +366,44 @@ final class SchemaConverter {
             required.add(name.textValue());
         }
         String colon = " " + rules.use(Primitive.WS) + " \":\" ws ";
-        List<Member> members = new ArrayList<>();
+        List<ObjectMembers.Member> members = new ArrayList<>();
         Map<String, JsonNode> properties = new LinkedHashMap<>();
-        propertiesNode.fields().forEachRemaining(e -> properties.put(e.getKey(), e.getValue()));
+        propertiesNode.properties().forEach(e -> properties.put(e.getKey(), e.getValue()));
         for (Map.Entry<String, JsonNode> property : properties.entrySet()) {
             String name = property.getKey();
             String value = nested(property.getValue(), pointer + "/properties/" + escapePointer(name), name);
             String key = Gbnf.literal(TextNode.valueOf(name).toString());
-            members.add(new Member(key + colon + value, required.contains(name), false));
+            members.add(new ObjectMembers.Member(key + colon + value, required.contains(name), false));
         }
         // Absent additionalProperties beside properties: generate only the declared ones (a subset).
         if (additional != null && !(additional.isBoolean() && !additional.booleanValue())) {
             String value = nested(additional, pointer + "/additionalProperties", hint + "-additional-value");
             String key = rules.add(hint + "-additional-key", ExcludedKeys.expression(properties.keySet()));
             String kv = rules.add(hint + "-additional-kv", key + colon + value);
-            members.add(new Member(kv, false, true));
+            members.add(new ObjectMembers.Member(kv, false, true));
         }
         if (members.isEmpty()) {
             return "\"{\" ws \"}\"";
         }
-        boolean anyRequired = members.stream().anyMatch(Member::required);
-        String content = firstMembers(members, 0);
+        boolean anyRequired = members.stream().anyMatch(ObjectMembers.Member::required);
+        String content = ObjectMembers.sequence(members);
         return anyRequired
                 ? "\"{\" ws " + content + " ws \"}\""
                 : "\"{\" ws ( " + content + " ws )? \"}\"";
     }
 
-    /** One property slot: its key-value expression, whether it must appear, whether it repeats. */
-    private record Member(String expression, boolean required, boolean repeated) {}
-
-    /** Members from {@code from} on when none came before (no leading comma); never empty. */
-    private static String firstMembers(List<Member> members, int from) {
-        List<String> alternatives = new ArrayList<>();
-        for (int i = from; i < members.size(); i++) {
-            Member member = members.get(i);
-            StringBuilder alternative = new StringBuilder(member.expression());
-            if (member.repeated()) {
-                alternative.append(" ( ws \",\" ws ").append(member.expression()).append(" )*");
-            }
-            alternative.append(laterMembers(members, i + 1));
-            alternatives.add(alternative.toString());
-            if (member.required()) {
-                break;
-            }
-        }
-        return alternatives.size() == 1 ? alternatives.getFirst() : "( " + String.join(" | ", alternatives) + " )";
-    }
-
-    /** Members from {@code from} on after one has been written: each behind a comma. */
-    private static String laterMembers(List<Member> members, int from) {
-        StringBuilder out = new StringBuilder();
-        for (Member member : members.subList(from, members.size())) {
-            String item = "ws \",\" ws " + member.expression();
-            out.append(' ').append(member.required() ? item : "( " + item + " )" + (member.repeated() ? "*" : "?"));
-        }
-        return out.toString();
-    }
-
+    /**
+     * Arrays: {@code prefixItems} first (each may be left out once {@code minItems} is met, and
+     * then so are the ones after it), then {@code items} for the rest, within the item counts.
+     */
     private String array(JsonNode schema, String pointer, String hint) {
         JsonNode items = schema.get("items");
         if (items != null && items.isArray()) {
-            throw error(pointer + "/items", "unsupported array form of 'items' (tuples)");
+            throw error(pointer + "/items", "unsupported array form of 'items' (draft 4 tuples): use 'prefixItems'");
+        }
+        JsonNode prefix = schema.get("prefixItems");
+        if (prefix != null && (!prefix.isArray() || prefix.isEmpty())) {
+            throw error(pointer + "/prefixItems", "'prefixItems' must be a non-empty array of schemas");
         }
         int min = count(schema, "minItems", pointer);
         int max = schema.has("maxItems") ? count(schema, "maxItems", pointer) : -1;
@@ -404,24 +411,50 @@ final class SchemaConverter {
             throw error(pointer, "'maxItems' " + max + " is below 'minItems' " + min);
         }
         rules.use(Primitive.WS);
-        if (max == 0 || (items != null && items.isBoolean() && !items.booleanValue())) {
-            if (min > 0) {
-                throw error(pointer, "'items' false allows no element but 'minItems' is " + min);
-            }
+        int prefixCount = prefix == null ? 0 : prefix.size();
+        boolean restAllowed = items == null || !items.isBoolean() || items.booleanValue();
+        // The most elements possible; -1 for no limit.
+        int largest = restAllowed ? max : max < 0 ? prefixCount : Math.min(max, prefixCount);
+        if (largest >= 0 && min > largest) {
+            throw error(pointer, "'minItems' " + min + " exceeds the " + largest + " elements 'prefixItems' and 'items' allow");
+        }
+        if (largest == 0) {
             return "\"[\" ws \"]\"";
         }
-        if (items == null && min == 0 && max < 0) {
+        if (prefixCount == 0 && items == null && min == 0 && max < 0) {
             return rules.use(Primitive.ARRAY);
         }
-        String item = items == null ? rules.use(Primitive.VALUE) : nested(items, pointer + "/items", hint + "-item");
-        String more = "( ws \",\" ws " + item + " )" + repetition(Math.max(0, min - 1), max < 0 ? -1 : max - 1);
-        if (more.endsWith("{0}")) {
-            more = "";
+        List<String> elements = new ArrayList<>();
+        for (int i = 0; i < (largest < 0 ? prefixCount : Math.min(prefixCount, largest)); i++) {
+            elements.add(nested(prefix.get(i), pointer + "/prefixItems/" + i, hint + "-" + i));
         }
-        String elements = more.isEmpty() ? item : item + " " + more;
+        String rest = !restAllowed ? null
+                : items == null ? rules.use(Primitive.VALUE) : nested(items, pointer + "/items", hint + "-item");
+        String body;
+        if (elements.isEmpty()) {
+            body = join(rest, separated(rest, Math.max(0, min - 1), largest < 0 ? -1 : largest - 1));
+        } else {
+            int n = elements.size();
+            String tail = rest == null || largest == n ? ""
+                    : separated(rest, Math.max(0, min - n), largest < 0 ? -1 : largest - n);
+            for (int j = n - 1; j >= 1; j--) {
+                String element = join("ws \",\" ws " + elements.get(j), tail);
+                tail = j < min ? element : "( " + element + " )?";
+            }
+            body = join(elements.getFirst(), tail);
+        }
         return min > 0
-                ? "\"[\" ws " + elements + " ws \"]\""
-                : "\"[\" ws ( " + elements + " ws )? \"]\"";
+                ? "\"[\" ws " + body + " ws \"]\""
+                : "\"[\" ws ( " + body + " ws )? \"]\"";
+    }
+
+    /** Between {@code min} and {@code max} (-1: no limit) more elements, each behind a comma. */
+    private static String separated(String element, int min, int max) {
+        return max == 0 ? "" : "( ws \",\" ws " + element + " )" + repetition(min, max);
+    }
+
+    private static String join(String first, String second) {
+        return second.isEmpty() ? first : first + " " + second;
     }
 
     private static String repetition(int min, int max) {
@@ -439,8 +472,8 @@ final class SchemaConverter {
         if (value == null) {
             return 0;
         }
-        if (!value.canConvertToExactIntegral() || value.asLong() < 0 || value.asLong() > 100_000) {
-            throw error(pointer + "/" + keyword, "'" + keyword + "' must be an integer in [0, 100000], found " + value);
+        if (!value.canConvertToExactIntegral() || value.asLong() < 0 || value.asLong() > MAX_COUNT) {
+            throw error(pointer + "/" + keyword, "'" + keyword + "' must be an integer in [0, " + MAX_COUNT + "], found " + value);
         }
         return value.asInt();
     }
@@ -485,44 +518,7 @@ final class SchemaConverter {
         return rules.use(Primitive.STRING);
     }
 
-    private String integer(JsonNode schema, String pointer) {
-        BigDecimal min = BigDecimal.valueOf(-IntegerRange.LIMIT);
-        BigDecimal max = BigDecimal.valueOf(IntegerRange.LIMIT);
-        boolean bounded = false;
-        for (String keyword : NUMERIC_KEYWORDS) {
-            JsonNode value = schema.get(keyword);
-            if (value == null) {
-                continue;
-            }
-            if (!value.isNumber()) {
-                // Draft 4 spelled exclusivity as booleans beside minimum/maximum.
-                if (value.isBoolean() && keyword.startsWith("exclusive")) {
-                    continue;
-                }
-                throw error(pointer + "/" + keyword, "'" + keyword + "' must be a number, found " + value);
-            }
-            bounded = true;
-            BigDecimal bound = value.decimalValue();
-            boolean exclusive = keyword.startsWith("exclusive")
-                    || schema.path("exclusive" + Character.toUpperCase(keyword.charAt(0)) + keyword.substring(1)).booleanValue();
-            if (keyword.toLowerCase().endsWith("minimum")) {
-                BigDecimal lowest = exclusive ? bound.setScale(0, RoundingMode.FLOOR).add(BigDecimal.ONE) : bound.setScale(0, RoundingMode.CEILING);
-                min = min.max(lowest);
-            } else {
-                BigDecimal highest = exclusive ? bound.setScale(0, RoundingMode.CEILING).subtract(BigDecimal.ONE) : bound.setScale(0, RoundingMode.FLOOR);
-                max = max.min(highest);
-            }
-        }
-        if (!bounded) {
-            return rules.use(Primitive.INTEGER);
-        }
-        if (min.compareTo(max) > 0) {
-            throw error(pointer, "no integer lies within the bounds (at most 16 digits are generated)");
-        }
-        return Gbnf.group(IntegerRange.expression(min.longValueExact(), max.longValueExact()));
-    }
-
-    private static IllegalArgumentException error(String pointer, String message) {
+    static IllegalArgumentException error(String pointer, String message) {
         return new IllegalArgumentException(message + " at #" + pointer);
     }
 

@@ -121,6 +121,22 @@ class JsonSchemaGrammarTest {
     }
 
     @Test
+    void prefixItemsAreTuples() {
+        String pair = "{'type':'array','prefixItems':[{'type':'number'},{'type':'string'}],'items':false,'minItems':2}";
+        assertEquals("root ::= \"[\" ws number ws \",\" ws string ws \"]\"\n" + WS + CHAR + STRING + INTEGER
+                + "number ::= integer ( \".\" [0-9]{1,16} )? ( [eE] [-+]? [0-9]{1,3} )?\n", grammar(pair));
+        assertAccepts(pair, List.of("[1.5, \"a\"]"), List.of("[1.5]", "[1.5,\"a\",2]", "[\"a\",1]"));
+        // Later prefix elements may be left out once minItems is met; items covers the rest.
+        String open = "{'type':'array','prefixItems':[{'type':'integer'},{'type':'boolean'},{'type':'null'}],"
+                + "'items':{'type':'string'},'minItems':1,'maxItems':4}";
+        assertAccepts(open, List.of("[1]", "[1,true]", "[1,true,null]", "[1,true,null,\"x\"]"),
+                List.of("[]", "[1,null]", "[1,true,null,\"x\",\"y\"]", "[1,true,null,2]"));
+        assertAccepts("{'prefixItems':[{'const':'a'}]}", List.of("[]", "[\"a\"]", "[\"a\",1,{}]"), List.of("[1]"));
+        assertRejected("{'type':'array','prefixItems':[{'type':'integer'}],'items':false,'minItems':2}",
+                "'minItems' 2 exceeds the 1 elements 'prefixItems' and 'items' allow at #");
+    }
+
+    @Test
     void stringLengthsAndFormats() {
         String schema = "{'type':'string','minLength':2,'maxLength':3}";
         assertEquals("root ::= \"\\\"\" char{2,3} \"\\\"\"\n" + CHAR, grammar(schema));
@@ -172,6 +188,9 @@ class JsonSchemaGrammarTest {
         }
         assertFalse(llama.accepts(grammar, "-0"));
         assertFalse(llama.accepts(grammar, "05"));
+        // Fractional bounds round inwards; draft 4 spelled exclusivity as a boolean.
+        assertEquals("root ::= [2-3]\n", grammar("{'type':'integer','minimum':1.5,'maximum':4,'exclusiveMaximum':true}"));
+        assertEquals("root ::= [1-9] [0-9]{0,15}\n", grammar("{'type':'integer','exclusiveMinimum':0}"));
         String int32 = grammar("{'type':'integer','minimum':-2147483648,'maximum':2147483647}");
         for (String n : List.of("-2147483648", "2147483647", "0", "-1", "1999999999", "2147483599", "-2147483600")) {
             assertTrue(llama.accepts(int32, n), n);
@@ -179,6 +198,21 @@ class JsonSchemaGrammarTest {
         for (String n : List.of("-2147483649", "2147483648", "2200000000", "9999999999", "-0")) {
             assertFalse(llama.accepts(int32, n), n);
         }
+    }
+
+    @Test
+    void numberBoundsHoldWhateverTheFraction() {
+        String schema = "{'type':'number','minimum':0,'maximum':10}";
+        assertEquals("root ::= [0-9] ( \".\" [0-9]{1,16} )? | \"10\" ( \".\" \"0\"{1,16} )?\n", grammar(schema));
+        assertAccepts(schema, List.of("0", "0.5", "9.9999", "10", "10.000", "3"),
+                List.of("-0.5", "-1", "10.5", "10.01", "11", "1e3", "01"));
+        assertAccepts("{'type':'number','minimum':-2,'maximum':-1}", List.of("-1", "-1.5", "-2", "-2.0", "-1.999"),
+                List.of("-2.5", "-0.5", "0", "-3", "1", "-2.01"));
+        assertAccepts("{'type':'number','minimum':-1.0}", List.of("-1", "-0.25", "0", "123456.75"), List.of("-1.5", "-2", "1e2"));
+        assertRejected("{'type':'number','minimum':0.5}",
+                "'minimum' of a 'number' must be a whole number of at most 16 digits, found 0.5 at #/minimum");
+        assertRejected("{'type':'number','exclusiveMinimum':0}",
+                "unsupported keyword 'exclusiveMinimum' for type 'number' (supported for 'integer') at #");
     }
 
     @Test
@@ -209,6 +243,19 @@ class JsonSchemaGrammarTest {
         String allOf = "{'$defs':{'named':{'type':'object','properties':{'name':{'type':'string'}},'required':['name']}},"
                 + "'allOf':[{'$ref':'#/$defs/named'},{'properties':{'age':{'type':'integer'}},'required':['age']}]}";
         assertAccepts(allOf, List.of("{\"name\":\"x\",\"age\":3}"), List.of("{\"name\":\"x\"}", "{\"age\":3}"));
+    }
+
+    @Test
+    void largestAllowedCountsAreEnforcedByLlamaCpp() {
+        long start = System.nanoTime();
+        String grammar = grammar("{'type':'object','properties':{'s':{'type':'string','maxLength':2000},"
+                + "'a':{'type':'array','items':{'type':'integer'},'minItems':2000,'maxItems':2000}},'required':['s','a']}");
+        String full = "{\"s\":\"" + "x".repeat(2000) + "\",\"a\":[" + "1,".repeat(1999) + "1]}";
+        assertTrue(llama.accepts(grammar, full));
+        assertFalse(llama.accepts(grammar, full.replace("\"x", "\"xx")), "2001 characters");
+        assertFalse(llama.accepts(grammar, full.replace("[1,", "[")), "1999 items");
+        assertFalse(llama.accepts(grammar, full.replace("[1,", "[1,1,")), "2001 items");
+        System.out.printf("2000-step repetitions: converted, parsed and matched in %d ms%n", (System.nanoTime() - start) / 1_000_000);
     }
 
     @Test
@@ -243,8 +290,10 @@ class JsonSchemaGrammarTest {
         assertRejected("{'not':{}}", "unsupported keyword 'not' at #");
         assertRejected("{'type':'object','properties':{'a':{'type':'array','items':{'type':'string','minLenght':1}}}}",
                 "unsupported keyword 'minLenght' at #/properties/a/items");
-        assertRejected("{'properties':{'a/b':{'type':'number','minimum':0}}}",
-                "unsupported keyword 'minimum' for type 'number' (supported for 'integer') at #/properties/a~1b");
+        assertRejected("{'properties':{'a/b':{'type':'number','exclusiveMaximum':0}}}",
+                "unsupported keyword 'exclusiveMaximum' for type 'number' (supported for 'integer') at #/properties/a~1b");
+        assertRejected("{'$defs':{'a':{'$ref':'#/$defs/a'}},'allOf':[{'$ref':'#/$defs/a'}]}",
+                "'$ref' cycle without any schema in it at #/$defs/a");
         assertRejected("{'type':'array','uniqueItems':true}", "unsupported keyword 'uniqueItems' (only false is supported) at #/uniqueItems");
         assertRejected("{'$ref':'https://example.com/s.json'}",
                 "unsupported '$ref' 'https://example.com/s.json': only references inside the document (#/...) are supported at #/$ref");
@@ -260,8 +309,19 @@ class JsonSchemaGrammarTest {
         assertRejected("{'type':'integer','minimum':5,'maximum':4}", "no integer lies within the bounds (at most 16 digits are generated) at #");
         assertRejected("{'anyOf':[{'type':'string'}],'type':'string'}", "unsupported keyword 'type' beside 'anyOf' at #");
         assertRejected("{'type':'date'}", "unknown type 'date' at #/type");
+        assertRejected("{'$id':'https://example.com/root','items':{'$id':'item','type':'string'}}",
+                "unsupported keyword '$id' below the root (it changes what '$ref' resolves against) at #/items");
+        assertRejected("{'type':'string','maxLength':2001}", "'maxLength' must be an integer in [0, 2000], found 2001 at #/maxLength");
+        assertRejected("{'type':'string','pattern':'^a{2001}$'}",
+                "unsupported regular expression at #/pattern: quantifier '{2001}' above 2000 (llama.cpp's limit) in pattern 'a{2001}'");
+        assertRejected("{'$defs':{'a':{'anyOf':[{'type':'null'},{'$ref':'#/$defs/a'}]}},'$ref':'#/$defs/a'}",
+                "'$ref' '#/$defs/a' leads back to itself before any character is generated (left recursion) at #/$defs/a/anyOf/1/$ref");
+        assertRejected("{'anyOf':[{'$ref':'#'},{'type':'integer'}]}",
+                "'$ref' '#' leads back to itself before any character is generated (left recursion) at #/anyOf/0/$ref");
         assertRejected("false", "schema 'false' accepts nothing at #");
-        var e = assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.fromSchema("{"));
-        assertTrue(e.getMessage().startsWith("schema is not valid JSON"), e.getMessage());
+        for (String bad : List.of("{", "{\"type\":\"string\",\"type\":\"integer\"}", "{} {}")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> JsonSchemaGrammar.fromSchema(bad));
+            assertTrue(e.getMessage().startsWith("schema is not valid JSON"), e.getMessage());
+        }
     }
 }
