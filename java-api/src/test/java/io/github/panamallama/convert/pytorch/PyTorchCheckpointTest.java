@@ -103,6 +103,33 @@ class PyTorchCheckpointTest {
     }
 
     @Test
+    void zip64ArchiveIsRead() throws IOException {
+        // More than 65,535 entries makes the writer use zip64 records, as a >4 GB checkpoint does.
+        PyTorchCheckpointWriter writer = new PyTorchCheckpointWriter("many");
+        int count = 66_000;
+        for (int i = 0; i < count; i++) {
+            writer.add("t" + i, SourceType.F16, new long[] {1}, new byte[] {(byte) i, (byte) (i >> 8)});
+        }
+        Path file = directory.resolve("zip64.pth");
+        writer.write(file);
+        byte[] whole = Files.readAllBytes(file);
+        assertTrue(containsZip64EndRecord(whole), "the archive uses zip64");
+        try (PyTorchCheckpoint checkpoint = PyTorchCheckpoint.open(file)) {
+            assertEquals(count, checkpoint.tensors().size());
+            assertArrayEquals(new byte[] {(byte) 65_999, (byte) (65_999 >> 8)}, read(checkpoint.tensors().get(count - 1)));
+        }
+    }
+
+    private static boolean containsZip64EndRecord(byte[] zip) {
+        for (int i = zip.length - 22; i >= Math.max(0, zip.length - 200); i--) {
+            if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 6 && zip[i + 3] == 6) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void tensorAtAStorageOffsetReadsOnlyItsSlice() throws IOException {
         // Two views of one storage of 6 floats: elements 0..1 and 2..5 (shape 2x2).
         byte[] storage = bytes(24, 9);
