@@ -76,6 +76,9 @@ public final class GgufFile implements Closeable {
             throw new GgufFormatException("magic", 0, String.format("expected \"GGUF\" but found 0x%08x", magic));
         }
         int version = in.i32("version");
+        if (Integer.reverseBytes(version) == 2 || Integer.reverseBytes(version) == 3) {
+            throw new GgufFormatException("version", 4, "this is a big-endian GGUF file; only little-endian is supported");
+        }
         if (version != 2 && version != 3) {
             throw new GgufFormatException("version", 4, "unsupported GGUF version " + Integer.toUnsignedString(version)
                     + " (supported: 2, 3)");
