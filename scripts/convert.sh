@@ -20,4 +20,5 @@ if [ -f "$input" ] && [[ "$input" == *.tar ]]; then
   [ -n "$input" ] && [ "$input" != "." ] || { echo "no params.json or config.json in $1" >&2; exit 1; }
 fi
 
-JAVA_OPTS="${JAVA_OPTS:--Xmx2g}" exec "$root/scripts/example" convert --input "$input" --output "$output" --type "$type" "$@"
+# no exec: the EXIT trap must still remove an unpacked tar
+JAVA_OPTS="${JAVA_OPTS:--Xmx2g}" "$root/scripts/example" convert --input "$input" --output "$output" --type "$type" "$@"
