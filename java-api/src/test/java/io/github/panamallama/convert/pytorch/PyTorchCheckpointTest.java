@@ -196,6 +196,23 @@ class PyTorchCheckpointTest {
     }
 
     @Test
+    void objectFloodAndNestedKeysAreRejected() throws IOException {
+        // A million and one empty dicts in a ~1 MB pickle.
+        byte[] flood = new byte[2 + Unpickler.MAX_OBJECTS + 1 + 1];
+        flood[0] = (byte) 0x80;
+        flood[1] = 2;
+        java.util.Arrays.fill(flood, 2, flood.length - 1, (byte) '}');
+        flood[flood.length - 1] = '.';
+        assertTrue(assertThrows(IOException.class, () -> PyTorchCheckpoint.open(pklOnly(flood))).getMessage()
+                .contains("pickle builds more than 1000000 objects"));
+
+        // {((((0,),),),): 0}: tuple keys would make hashing recurse; only str/int keys are taken.
+        byte[] nested = ascii("\u0080\u0002}K\u0000\u0085\u0085\u0085\u0085K\u0000s.");
+        assertTrue(assertThrows(IOException.class, () -> PyTorchCheckpoint.open(pklOnly(nested))).getMessage()
+                .contains("dict key a tuple of 1 items is not a string or an integer"));
+    }
+
+    @Test
     void tensorBeyondItsStorageIsRejected() throws IOException {
         PickleWriter pickle = new PickleWriter().protocol2().op('}').op('(');
         tensor(pickle, "w", new long[] {4}, new long[] {1}, 2, 4);
