@@ -117,6 +117,7 @@ class GgufFileTest {
         byte[] bytes = Files.readAllBytes(GgufTestFiles.small(dir.resolve("small.gguf")));
         assertField(patchInt(bytes, 0, 0x46554746), "magic", 0);
         assertField(patchInt(bytes, 4, 1), "version", 4);
+        assertField(patchInt(bytes, 4, Integer.reverseBytes(3)), "version", 4); // big-endian
         assertField(patchLong(bytes, TENSOR_COUNT, Long.MAX_VALUE), "tensor count", 24);
         assertField(patchLong(bytes, TENSOR_COUNT, -1), "tensor count", 24);
         assertField(patchLong(bytes, KV_COUNT, 1L << 40), "metadata count", 24);
@@ -157,7 +158,7 @@ class GgufFileTest {
         byte[] bytes = Files.readAllBytes(GgufTestFiles.small(dir.resolve("small.gguf")));
         Random random = new Random(42);
         int rejected = 0;
-        for (int round = 0; round < 3000; round++) {
+        for (int round = 0; round < 1000; round++) {
             byte[] corrupt = bytes.clone();
             int flips = 1 + random.nextInt(3);
             for (int i = 0; i < flips; i++) {
@@ -170,7 +171,7 @@ class GgufFileTest {
                 rejected++;
             }
         }
-        assertTrue(rejected > 1000, "most random corruptions are detected: " + rejected);
+        assertTrue(rejected > 300, "most random corruptions are detected: " + rejected);
     }
 
     private byte[] boolFile() throws IOException {
