@@ -5,6 +5,8 @@ import io.github.panamallama.convert.ConversionProgress;
 import io.github.panamallama.convert.ConversionResult;
 import io.github.panamallama.convert.MistralConverter;
 import io.github.panamallama.convert.OutputType;
+import io.github.panamallama.gguf.GgufFile;
+import io.github.panamallama.gguf.GgufTensorInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -72,6 +74,11 @@ final class ConvertBenchmarkCommand implements Callable<Integer> {
                     result.inputBytes() / 1e9, result.fileBytes() / 1e9, type, result.elapsed().toMillis() / 1000.0,
                     result.inputMegabytesPerSecond(),
                     result.fileBytes() / 1e6 / (result.elapsed().toNanos() / 1e9));
+            try (GgufFile check = GgufFile.open(gguf)) {
+                GgufTensorInfo last = check.tensors().getLast();
+                out.printf("read back: %d tensors, last (%s) ends at byte %d of %d%n", check.tensors().size(),
+                        last.name(), check.dataOffset() + last.offset() + last.byteSize(), result.fileBytes());
+            }
             out.printf("peak RSS%s: %s; max heap: %d MB%n", reset ? " (conversion only)" : " (whole process)",
                     procStatus("VmHWM"), Runtime.getRuntime().maxMemory() >> 20);
             out.flush();
