@@ -26,19 +26,22 @@ import picocli.CommandLine.Spec;
  * {@code JAVA_OPTS=-Xmx2g scripts/example convert-benchmark}.
  */
 @Command(name = "convert-benchmark", mixinStandardHelpOptions = true,
-        description = {"Generate a random checkpoint with Mistral 7B v0.2's dimensions, convert it to GGUF,",
-            "print throughput and peak RSS, delete the files. Needs about 29 GB free for 32 layers."})
+        description = {"Generate random weights with Mistral 7B v0.2's shapes, convert them",
+            "to GGUF, print throughput and peak RSS, delete the files.",
+            "Needs about 29 GB free for 32 layers."})
 final class ConvertBenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", defaultValue = "/tmp", description = "Where to put the files (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/tmp", description = "Where to put the files (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--layers", defaultValue = "32", description = "Transformer layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "32",
+            description = "Transformer layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--type", defaultValue = "f16", description = "Output type (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "f16",
+            description = "Output type: f32, f16 or bf16 (default: ${DEFAULT-VALUE}).")
     OutputType type;
 
     @Option(names = "--keep", description = "Keep the generated checkpoint and GGUF.")
