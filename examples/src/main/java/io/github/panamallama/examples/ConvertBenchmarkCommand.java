@@ -5,6 +5,8 @@ import io.github.panamallama.convert.ConversionProgress;
 import io.github.panamallama.convert.ConversionResult;
 import io.github.panamallama.convert.MistralConverter;
 import io.github.panamallama.convert.OutputType;
+import io.github.panamallama.gguf.GgufFile;
+import io.github.panamallama.gguf.GgufTensorInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,19 +26,22 @@ import picocli.CommandLine.Spec;
  * {@code JAVA_OPTS=-Xmx2g scripts/example convert-benchmark}.
  */
 @Command(name = "convert-benchmark", mixinStandardHelpOptions = true,
-        description = {"Generate a random checkpoint with Mistral 7B v0.2's dimensions, convert it to GGUF,",
-            "print throughput and peak RSS, delete the files. Needs about 29 GB free for 32 layers."})
+        description = {"Generate random weights with Mistral 7B v0.2's shapes, convert them",
+            "to GGUF, print throughput and peak RSS, delete the files.",
+            "Needs about 29 GB free for 32 layers."})
 final class ConvertBenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dir", defaultValue = "/tmp", description = "Where to put the files (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/tmp", description = "Where to put the files (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--layers", defaultValue = "32", description = "Transformer layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "32",
+            description = "Transformer layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--type", defaultValue = "f16", description = "Output type (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "f16",
+            description = "Output type: f32, f16 or bf16 (default: ${DEFAULT-VALUE}).")
     OutputType type;
 
     @Option(names = "--keep", description = "Keep the generated checkpoint and GGUF.")
@@ -72,6 +77,11 @@ final class ConvertBenchmarkCommand implements Callable<Integer> {
                     result.inputBytes() / 1e9, result.fileBytes() / 1e9, type, result.elapsed().toMillis() / 1000.0,
                     result.inputMegabytesPerSecond(),
                     result.fileBytes() / 1e6 / (result.elapsed().toNanos() / 1e9));
+            try (GgufFile check = GgufFile.open(gguf)) {
+                GgufTensorInfo last = check.tensors().getLast();
+                out.printf("read back: %d tensors, last (%s) ends at byte %d of %d%n", check.tensors().size(),
+                        last.name(), check.dataOffset() + last.offset() + last.byteSize(), result.fileBytes());
+            }
             out.printf("peak RSS%s: %s; max heap: %d MB%n", reset ? " (conversion only)" : " (whole process)",
                     procStatus("VmHWM"), Runtime.getRuntime().maxMemory() >> 20);
             out.flush();

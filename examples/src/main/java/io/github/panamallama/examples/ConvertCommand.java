@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 /** Converts a Mistral 7B-style checkpoint directory (native or Hugging Face layout) to GGUF. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = {"Convert a Mistral/llama checkpoint to a GGUF file llama.cpp loads.",
-            "Input layouts: Mistral native (params.json, consolidated.00.pth, tokenizer.model) or",
-            "Hugging Face (config.json, model.safetensors or shards + index, tokenizer.model)."})
+            "Input: Mistral native (params.json, consolidated.00.pth, tokenizer.model)",
+            "or Hugging Face (config.json, safetensors [+ index], tokenizer.model)."})
 final class ConvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

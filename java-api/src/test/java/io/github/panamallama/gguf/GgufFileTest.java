@@ -1,5 +1,6 @@
 package io.github.panamallama.gguf;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,6 +78,37 @@ class GgufFileTest {
                 assertFalse(gguf.get("general.architecture").orElseThrow().asString().isEmpty(), file.toString());
             }
         }
+    }
+
+    @Test
+    void rewritingLlamaCppFilesReproducesThemByteForByte() throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(LLAMA_MODELS)) {
+            files = list.filter(p -> p.toString().endsWith(".gguf")).sorted().toList();
+        }
+        int compared = 0;
+        for (Path file : files) {
+            Path copy = dir.resolve("copy.gguf");
+            try (GgufFile gguf = GgufFile.open(file)) {
+                if (gguf.version() != 3) {
+                    continue; // the writer writes version 3 only
+                }
+                GgufWriter.Builder builder = GgufWriter.builder();
+                gguf.metadata().forEach(builder::put);
+                assertTrue(gguf.tensors().isEmpty(), file + " is vocab-only");
+                builder.create(copy).close();
+            }
+            // older gguf-py wrote no padding after the last header byte when there are no
+            // tensors; llama.cpp v0.5.0 (and this writer) always pad to the alignment
+            long size = Files.size(file);
+            long mismatch = Files.mismatch(file, copy);
+            assertTrue(mismatch == -1 || mismatch == size, file + " differs at " + mismatch);
+            byte[] padding = java.util.Arrays.copyOfRange(Files.readAllBytes(copy), (int) size, (int) Files.size(copy));
+            assertEquals(GgufFile.alignUp(size, 32), Files.size(copy), file.toString());
+            assertArrayEquals(new byte[padding.length], padding, file.toString());
+            compared++;
+        }
+        assertTrue(compared >= 5, "version 3 files compared: " + compared);
     }
 
     @Test
