@@ -296,6 +296,27 @@ class LlamaContextTest {
     }
 
     @Test
+    void embedIsNormalisedAndDeterministic() {
+        ContextOptions options = ContextOptions.builder().contextLength(256).batchSize(64).threads(1)
+                .embeddings(true).pooling(PoolingType.MEAN).build();
+        try (LlamaContext context = model.newContext(options)) {
+            float[] a = context.embed("Hello world");
+            float[] b = context.embed("once upon a time");
+            assertEquals(TinyLlamaFile.EMBD, a.length);
+            double norm = 0;
+            for (float v : a) {
+                norm += v * v;
+            }
+            assertEquals(1.0, norm, 1e-5);
+            assertArrayEquals(a, context.embed("Hello world"), 1e-6f);
+            assertFalse(java.util.Arrays.equals(a, b));
+        }
+        try (LlamaContext context = model.newContext(SMALL)) {
+            assertThrows(IllegalStateException.class, () -> context.embed("x"));
+        }
+    }
+
+    @Test
     void optionsReachLlamaCpp() {
         ContextOptions options = ContextOptions.builder().contextLength(256).batchSize(32).ubatchSize(16).threads(1)
                 .batchThreads(2).ropeFreqBase(10000f).ropeFreqScale(0.5f).ropeScaling(RopeScalingType.LINEAR)
