@@ -53,6 +53,8 @@ class LlamaModelTest {
             assertEquals(expected, model.parameterCount());
             assertEquals(expected * 4, model.sizeBytes());
             assertEquals("tiny-llama-test", model.metadata("general.name").orElseThrow());
+            assertEquals(TinyLlamaFile.LONG_DESCRIPTION, model.metadata("general.description").orElseThrow());
+            assertEquals(TinyLlamaFile.LONG_DESCRIPTION, model.metadata().get("general.description"));
             assertTrue(model.description().startsWith("llama"), model.description());
             assertTrue(model.chatTemplate().isEmpty());
         }

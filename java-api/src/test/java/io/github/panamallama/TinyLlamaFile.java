@@ -29,6 +29,8 @@ final class TinyLlamaFile {
     static final int TRAIN_CONTEXT = 512;
     static final List<String> WORDS = List.of("▁", "▁Hello", "▁world", "Hello", "▁the", "▁a", "▁END", "END",
             "▁more", "lo", "▁wor", "ld", "▁once", "▁upon", "▁time");
+    /** Longer than the first buffer the metadata readers try: exercises their retry. */
+    static final String LONG_DESCRIPTION = "A test model. ".repeat(100) + "Ünïcödé 🦙 end.";
     private static final int ALIGNMENT = 32;
 
     private static Path path;
@@ -91,6 +93,7 @@ final class TinyLlamaFile {
         Map<String, Object> kv = new LinkedHashMap<>();
         kv.put("general.architecture", "llama");
         kv.put("general.name", "tiny-llama-test");
+        kv.put("general.description", LONG_DESCRIPTION);
         kv.put("llama.context_length", TRAIN_CONTEXT);
         kv.put("llama.embedding_length", EMBD);
         kv.put("llama.block_count", LAYERS);
