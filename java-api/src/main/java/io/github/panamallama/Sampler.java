@@ -81,6 +81,11 @@ public final class Sampler implements AutoCloseable {
     int sampleUnguarded(LlamaContext context, int batchIndex) {
         enter();
         try {
+            // Stages sized for another vocabulary (logit bias, penalties) would index out of bounds.
+            if (context.vocabularySize() != vocabularySize) {
+                throw new IllegalArgumentException("this Sampler was built for a vocabulary of " + vocabularySize
+                        + " tokens; the context's model has " + context.vocabularySize());
+            }
             context.checkOutputIndex(batchIndex);
             return llama_sampler_sample(chain, context.handle(), batchIndex);
         } finally {

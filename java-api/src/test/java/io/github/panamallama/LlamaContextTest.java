@@ -212,7 +212,7 @@ class LlamaContextTest {
     }
 
     @Test
-    void stateFileRoundTrip() {
+    void stateFileRoundTrip() throws java.io.IOException {
         Path file = temp.resolve("session.bin");
         try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(64)) {
             decodePrompt(context, batch);
@@ -227,6 +227,10 @@ class LlamaContextTest {
                 assertArrayEquals(next, other.lastLogits());
             }
             assertThrows(IllegalArgumentException.class, () -> context.loadState(temp.resolve("missing.bin")));
+            Path garbage = temp.resolve("garbage.bin");
+            java.nio.file.Files.writeString(garbage, "not a session file at all");
+            LlamaException e = assertThrows(LlamaException.class, () -> context.loadState(garbage));
+            assertTrue(e.getMessage().contains(garbage.toString()), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> context.saveState(file, new int[] {-1}));
         }
     }
@@ -257,6 +261,7 @@ class LlamaContextTest {
             assertArrayEquals(prompt, context.loadSequenceState(file, 0));
             assertEquals(prompt.length - 1, context.memory().maxPosition(0).getAsInt());
             assertThrows(IllegalArgumentException.class, () -> context.saveSequenceState(2));
+            assertThrows(IllegalArgumentException.class, () -> context.restoreSequenceState(0, new byte[] {1, 2, 3}));
         }
     }
 

@@ -179,6 +179,16 @@ class SamplerTest {
     }
 
     @Test
+    void samplerForAnotherVocabularyIsRefused() {
+        try (LlamaModel spm = TestModels.loadVocab("llama-spm");
+                Sampler foreign = Sampler.builder(spm).logitBias(Map.of(31999, 1f)).greedy().build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> foreign.sample(context));
+            assertTrue(e.getMessage().contains("32000") && e.getMessage().contains(Integer.toString(TinyLlamaFile.vocabSize())),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void samplerKeepsModelAliveAndClosesCleanly() {
         LlamaModel own = LlamaModel.load(TestModels.tinyLlama());
         Sampler sampler = Sampler.builder(own).grammar("root ::= \"a\"", "root").greedy().build();
