@@ -192,6 +192,40 @@ class LlamaModelTest {
     }
 
     @Test
+    void closeWhileOtherThreadsTokenizeNeverCrashes() throws Exception {
+        LlamaModel model = TestModels.loadVocab("llama-spm");
+        Vocabulary vocab = model.vocabulary();
+        List<Throwable> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger succeeded = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(3);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                running.countDown();
+                while (true) {
+                    try {
+                        vocab.tokenize("The quick brown fox jumps over the lazy dog", true, false);
+                        succeeded.incrementAndGet();
+                    } catch (IllegalStateException closed) {
+                        return; // the expected end
+                    } catch (Throwable e) {
+                        unexpected.add(e);
+                        return;
+                    }
+                }
+            }));
+        }
+        running.await();
+        Thread.sleep(50);
+        model.close();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(List.of(), unexpected);
+        assertTrue(succeeded.get() > 0);
+    }
+
+    @Test
     void concurrentReadOnlyUseIsSafe() throws Exception {
         try (LlamaModel model = LlamaModel.load(TestModels.tinyLlama())) {
             Map<String, String> expected = model.metadata();
