@@ -236,6 +236,18 @@ class CompletionStreamTest {
     }
 
     @Test
+    void finishedStreamUnlocksTheContextBeforeClose() {
+        CompletionStream stream = context.stream("Hello", GenerationOptions.builder().maxTokens(2).build());
+        while (stream.hasNext()) {
+            stream.next();
+        }
+        context.memory().clear(); // no longer locked
+        assertEquals(StopReason.MAX_TOKENS, stream.completion().stopReason());
+        stream.close();
+        assertEquals(StopReason.MAX_TOKENS, stream.stopReason(), "close after the end changes nothing");
+    }
+
+    @Test
     void closingEarlyCancels() {
         CompletionStream stream = context.stream("Hello", GenerationOptions.builder().maxTokens(50).build());
         stream.close();
