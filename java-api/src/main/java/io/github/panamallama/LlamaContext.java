@@ -689,8 +689,8 @@ public final class LlamaContext implements AutoCloseable {
     }
 
     /**
-     * Starts a streaming completion: iterate it for pieces of text; close it when done. While
-     * it is open, the context refuses other calls.
+     * Starts a streaming completion: iterate it for pieces of text. Until its last piece is read
+     * or it is closed, the context refuses other calls.
      */
     public CompletionStream stream(String prompt, GenerationOptions options) {
         Objects.requireNonNull(prompt, "prompt");

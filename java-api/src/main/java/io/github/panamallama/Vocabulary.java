@@ -145,7 +145,7 @@ public final class Vocabulary {
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment ids = call.allocate(ValueLayout.JAVA_INT, Math.max(1, tokens.length));
                 MemorySegment.copy(tokens, 0, ids, ValueLayout.JAVA_INT, 0, tokens.length);
-                int capacity = tokens.length * 4 + 16;
+                int capacity = (int) Math.min(Integer.MAX_VALUE - 8, tokens.length * 4L + 16);
                 MemorySegment text = call.allocate(capacity);
                 int length = llama_detokenize(vocab, ids, tokens.length, text, capacity, removeSpecial, unparseSpecial);
                 if (length < 0) {

@@ -58,6 +58,20 @@ class ChatSessionTest {
     }
 
     @Test
+    void modelTemplateIsUsed() {
+        try (LlamaModel templated = LlamaModel.load(TinyLlamaFile.withChatTemplate());
+                LlamaContext context = templated.newContext(OPTIONS)) {
+            assertEquals(TinyLlamaFile.CHATML_TEMPLATE, templated.chatTemplate().orElseThrow());
+            ChatSession chat = ChatSession.create(context);
+            assertEquals(TinyLlamaFile.CHATML_TEMPLATE, chat.template());
+            assertEquals("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n",
+                    ChatSession.applyTemplate(chat.template(), List.of(ChatMessage.user("hi")), true));
+            Completion reply = chat.send("hi", GenerationOptions.builder().maxTokens(3).build());
+            assertEquals(reply.text(), chat.history().get(1).content());
+        }
+    }
+
+    @Test
     void secondTurnReusesTheFirstTurnsMemory() {
         try (Sampler sampler = Sampler.builder(model).logitBias(Map.of(2, Float.NEGATIVE_INFINITY)).greedy().build();
                 LlamaContext context = model.newContext(OPTIONS)) {

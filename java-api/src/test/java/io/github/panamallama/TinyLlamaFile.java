@@ -33,22 +33,40 @@ final class TinyLlamaFile {
     static final String LONG_DESCRIPTION = "A test model. ".repeat(100) + "Ünïcödé 🦙 end.";
     private static final int ALIGNMENT = 32;
 
+    /** A ChatML Jinja template, as a model would carry it in tokenizer.chat_template. */
+    static final String CHATML_TEMPLATE = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n'"
+            + " + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}"
+            + "{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
     private static Path path;
+    private static Path withTemplate;
 
     private TinyLlamaFile() {}
 
     static synchronized Path get() {
         if (path == null) {
-            try {
-                Path file = Files.createTempFile("tiny-llama-", ".gguf");
-                file.toFile().deleteOnExit();
-                write(file);
-                path = file;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            path = create(Map.of());
         }
         return path;
+    }
+
+    /** The same model with a chat template in its metadata. */
+    static synchronized Path withChatTemplate() {
+        if (withTemplate == null) {
+            withTemplate = create(Map.of("tokenizer.chat_template", CHATML_TEMPLATE));
+        }
+        return withTemplate;
+    }
+
+    private static Path create(Map<String, Object> extra) {
+        try {
+            Path file = Files.createTempFile("tiny-llama-", ".gguf");
+            file.toFile().deleteOnExit();
+            write(file, extra);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static List<String> tokens() {
@@ -80,7 +98,7 @@ final class TinyLlamaFile {
         return tokens().size();
     }
 
-    private static void write(Path file) throws IOException {
+    private static void write(Path file, Map<String, Object> extra) throws IOException {
         List<String> tokens = tokens();
         int vocab = tokens.size();
         float[] scores = new float[vocab];
@@ -112,6 +130,7 @@ final class TinyLlamaFile {
         kv.put("tokenizer.ggml.unknown_token_id", 0);
         kv.put("tokenizer.ggml.add_bos_token", true);
         kv.put("tokenizer.ggml.add_eos_token", false);
+        kv.putAll(extra);
 
         int headDim = EMBD / HEADS;
         Map<String, long[]> shapes = new LinkedHashMap<>();
