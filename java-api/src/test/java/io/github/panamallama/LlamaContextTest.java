@@ -189,6 +189,40 @@ class LlamaContextTest {
     }
 
     @Test
+    void threadsLoadDecodeAndCloseConcurrently() throws Exception {
+        float[] expected;
+        try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(64)) {
+            expected = decodePrompt(context, batch);
+        }
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        try (LlamaModel own = LlamaModel.load(TestModels.tinyLlama());
+                                LlamaContext context = own.newContext(SMALL);
+                                LlamaContext shared = model.newContext(SMALL);
+                                Batch batch = new Batch(64)) {
+                            batch.addSequence(prompt, 0, 0, true);
+                            context.decode(batch);
+                            assertArrayEquals(expected, context.lastLogits());
+                            shared.decode(batch);
+                            assertArrayEquals(expected, shared.lastLogits());
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
     void stateRoundTripRestoresTheMemory() {
         try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(64)) {
             decodePrompt(context, batch);

@@ -62,6 +62,18 @@ class SamplerTest {
     }
 
     @Test
+    void performanceCountsSamples() {
+        try (Sampler sampler = Sampler.builder(model).topK(5).greedy().build()) {
+            for (int i = 0; i < 3; i++) {
+                sampler.sample(context);
+            }
+            SamplerPerformance performance = sampler.performance();
+            assertEquals(3, performance.samples());
+            assertTrue(performance.sampleMillis() >= 0);
+        }
+    }
+
+    @Test
     void logitBiasCanBanTheBestToken() {
         int best = argmax(logits);
         float[] biased = logits.clone();
