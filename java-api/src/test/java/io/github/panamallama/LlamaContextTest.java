@@ -137,7 +137,9 @@ class LlamaContextTest {
 
     @Test
     void abortRequestedBeforeDecodeAbortsIt() {
-        try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(64)) {
+        // Two threads: the abort callback also runs on ggml's own (non-Java) worker threads.
+        ContextOptions twoThreads = ContextOptions.builder().contextLength(256).batchSize(64).threads(2).build();
+        try (LlamaContext context = model.newContext(twoThreads); Batch batch = new Batch(64)) {
             context.abort();
             batch.addSequence(prompt, 0, 0, true);
             assertThrows(DecodeAbortedException.class, () -> context.decode(batch));
