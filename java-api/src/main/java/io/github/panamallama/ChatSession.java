@@ -109,7 +109,11 @@ public final class ChatSession {
         return this;
     }
 
-    /** Sends a user message and generates the assistant's reply, which joins the history. */
+    /**
+     * Sends a user message and generates the assistant's reply, which joins the history. The
+     * prompt is tokenized with BOS and special-token parsing whatever the options'
+     * {@code addSpecial}/{@code parseSpecial} say: templates write control tokens as text.
+     */
     public Completion send(String userMessage, GenerationOptions options) {
         return send(userMessage, options, piece -> {});
     }
@@ -123,6 +127,9 @@ public final class ChatSession {
         next.add(ChatMessage.user(userMessage));
         String prompt = applyTemplate(template, next, true);
         int[] tokens = tokenize(prompt);
+        if (!memoryMatchesCache()) {
+            cached = new int[0]; // the memory was changed behind the session's back
+        }
         int reused = Math.min(commonPrefix(cached, tokens), tokens.length - 1);
         Completion completion;
         CompletionStream stream = new CompletionStream(context, tokens, reused, options);
@@ -140,6 +147,11 @@ public final class ChatSession {
         history.add(ChatMessage.user(userMessage));
         history.add(ChatMessage.assistant(completion.text()));
         return completion;
+    }
+
+    private boolean memoryMatchesCache() {
+        java.util.OptionalInt max = context.memory().maxPosition(0);
+        return max.isPresent() ? max.getAsInt() == cached.length - 1 : cached.length == 0;
     }
 
     private int[] tokenize(String prompt) {

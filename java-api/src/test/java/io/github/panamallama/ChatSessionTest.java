@@ -103,6 +103,18 @@ class ChatSessionTest {
     }
 
     @Test
+    void memoryChangedElsewhereIsNotReused() {
+        try (LlamaContext context = model.newContext(OPTIONS)) {
+            ChatSession chat = ChatSession.create(context);
+            GenerationOptions options = GenerationOptions.builder().maxTokens(3).build();
+            chat.send("Hello world", options);
+            context.memory().clear();
+            chat.send("once upon a time", options);
+            assertEquals(0, chat.lastReusedTokens());
+        }
+    }
+
+    @Test
     void systemPromptOnlyFirst() {
         try (LlamaContext context = model.newContext(OPTIONS)) {
             ChatSession chat = ChatSession.create(context, "chatml");
