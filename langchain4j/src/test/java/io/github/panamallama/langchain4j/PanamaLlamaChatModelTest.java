@@ -184,6 +184,29 @@ class PanamaLlamaChatModelTest {
     }
 
     @Test
+    void concurrentRequestsGetTheRepliesSequentialOnesGet() throws Exception {
+        List<String> prompts = List.of("Hello there", "Count", "Tell a story", "Why?");
+        List<String> sequential = new java.util.ArrayList<>();
+        for (String prompt : prompts) {
+            sequential.add(model.chat(ask(prompt).maxOutputTokens(8).build()).aiMessage().text());
+        }
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(prompts.size());
+        try (PanamaLlamaChatModel shared = PanamaLlamaChatModel.builder().model(llama).contextLength(CONTEXT).threads(1)
+                .temperature(0.0).maxConcurrentRequests(2).build()) {
+            ChatModel chat = shared;
+            List<java.util.concurrent.Future<String>> replies = new java.util.ArrayList<>();
+            for (String prompt : prompts) {
+                replies.add(threads.submit(() -> chat.chat(ask(prompt).maxOutputTokens(8).build()).aiMessage().text()));
+            }
+            for (int i = 0; i < prompts.size(); i++) {
+                assertEquals(sequential.get(i), replies.get(i).get(120, java.util.concurrent.TimeUnit.SECONDS), prompts.get(i));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void describesItselfToLangChain4j() {
         assertEquals(ModelProvider.OTHER, model.provider());
         assertEquals(Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA), model.supportedCapabilities());
