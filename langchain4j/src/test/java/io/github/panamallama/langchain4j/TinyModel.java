@@ -4,14 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The project's tiny-Mistral GGUF (random weights, real SentencePiece tokenizer, no chat template). */
-final class TinyModel {
+public final class TinyModel {
     private TinyModel() {}
 
     /**
      * @throws IllegalStateException (failing the test, never skipping it) when the fixture has
      *     not been made
      */
-    static Path path() {
+    public static Path path() {
         String home = System.getProperty("panamallama.home");
         if (home == null) {
             throw new IllegalStateException("system property panamallama.home is not set (surefire sets it to the project root)");
