@@ -61,6 +61,12 @@ final class ChatEngine implements AutoCloseable {
             ContextPool pool = new ContextPool(model, options.build(), b.maxConcurrentRequests, owner);
             ChatRequestParameters defaults = b.defaultParameters(name);
             RequestSettings.from(defaults); // reject bad defaults at build time, not on the first request
+            try {
+                pool.withContext(context -> null); // context settings fail here, and the first request starts at once
+            } catch (RuntimeException | Error e) {
+                pool.close();
+                throw e;
+            }
             return new ChatEngine(source, pool, template, name, defaults, b.seed == null ? OptionalLong.empty()
                     : OptionalLong.of(b.seed), owner);
         } catch (RuntimeException | Error e) {
@@ -79,10 +85,6 @@ final class ChatEngine implements AutoCloseable {
 
     String template() {
         return template;
-    }
-
-    LlamaModel model() {
-        return source.model();
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import dev.langchain4j.model.embedding.response.EmbeddingResponseMetadata;
 import dev.langchain4j.model.output.TokenUsage;
 import io.github.panamallama.ContextOptions;
+import io.github.panamallama.DecodeAbortedException;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.ModelOptions;
 import io.github.panamallama.PoolingType;
@@ -63,6 +64,12 @@ public final class PanamaLlamaEmbeddingModel implements EmbeddingModel, AutoClos
             }
             this.pool = new ContextPool(model, options.build(), b.maxConcurrentRequests,
                     "PanamaLlamaEmbeddingModel[" + modelName + "]");
+            try {
+                pool.withContext(context -> null); // context settings fail here, and the first request starts at once
+            } catch (RuntimeException | Error e) {
+                pool.close();
+                throw e;
+            }
         } catch (RuntimeException | Error e) {
             source.close();
             throw e;
@@ -97,7 +104,12 @@ public final class PanamaLlamaEmbeddingModel implements EmbeddingModel, AutoClos
                             + " tokens; this embedding model takes at most " + context.ubatchSize()
                             + " (Builder.maxSegmentTokens): split the text");
                 }
-                embeddings.add(Embedding.from(context.embed(texts.get(i))));
+                try {
+                    embeddings.add(Embedding.from(context.embed(texts.get(i))));
+                } catch (DecodeAbortedException e) {
+                    // Only close() aborts these contexts.
+                    throw new IllegalStateException("PanamaLlamaEmbeddingModel[" + modelName + "] was closed while embedding", e);
+                }
                 total += count;
             }
             return total;

@@ -253,6 +253,13 @@ class PanamaLlamaChatModelTest {
         IllegalArgumentException atBuild = assertThrows(IllegalArgumentException.class,
                 () -> PanamaLlamaChatModel.builder().model(llama).contextLength(CONTEXT).temperature(-1.0).build());
         assertTrue(atBuild.getMessage().contains("temperature"), atBuild.getMessage());
+        IllegalArgumentException context = assertThrows(IllegalArgumentException.class,
+                () -> PanamaLlamaChatModel.builder().model(llama).contextLength(-1).build());
+        assertTrue(context.getMessage().contains("contextLength") && context.getMessage().contains("-1"), context.getMessage());
+        IllegalArgumentException concurrency = assertThrows(IllegalArgumentException.class,
+                () -> PanamaLlamaChatModel.builder().model(llama).maxConcurrentRequests(0).build());
+        assertTrue(concurrency.getMessage().contains("maxConcurrentRequests"), concurrency.getMessage());
+        assertFalse(llama.isClosed());
     }
 
     @Test
