@@ -296,6 +296,15 @@ class PanamaLlamaChatModelTest {
     }
 
     @Test
+    void aClosedLentModelIsRefusedAtBuild() {
+        LlamaModel closed = LlamaModel.load(TinyModel.path());
+        closed.close();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PanamaLlamaChatModel.builder().model(closed).build());
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
     void unsupportedTemplateFailsAtBuild() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PanamaLlamaChatModel.builder().model(llama).chatTemplate("no-such-template").build());
