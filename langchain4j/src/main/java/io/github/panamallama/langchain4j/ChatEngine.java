@@ -2,6 +2,7 @@ package io.github.panamallama.langchain4j;
 
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -32,10 +33,12 @@ final class ChatEngine implements AutoCloseable {
     private final ChatRequestParameters defaults;
     private final OptionalLong seed;
     private final String owner;
+    private final List<ChatModelListener> listeners;
 
     private ChatEngine(ModelSource source, ContextPool pool, String template, String modelName,
-            ChatRequestParameters defaults, OptionalLong seed, String owner) {
+            ChatRequestParameters defaults, OptionalLong seed, String owner, List<ChatModelListener> listeners) {
         this.owner = owner;
+        this.listeners = listeners;
         this.source = source;
         this.pool = pool;
         this.template = template;
@@ -68,7 +71,7 @@ final class ChatEngine implements AutoCloseable {
                 throw e;
             }
             return new ChatEngine(source, pool, template, name, defaults, b.seed == null ? OptionalLong.empty()
-                    : OptionalLong.of(b.seed), owner);
+                    : OptionalLong.of(b.seed), owner, b.listeners);
         } catch (RuntimeException | Error e) {
             source.close();
             throw e;
@@ -77,6 +80,10 @@ final class ChatEngine implements AutoCloseable {
 
     ChatRequestParameters defaults() {
         return defaults;
+    }
+
+    List<ChatModelListener> listeners() {
+        return listeners;
     }
 
     String modelName() {

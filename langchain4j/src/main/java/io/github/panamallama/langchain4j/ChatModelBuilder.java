@@ -1,5 +1,6 @@
 package io.github.panamallama.langchain4j;
 
+import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
@@ -27,6 +28,7 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
     String chatTemplate;
     String modelName;
     Long seed;
+    List<ChatModelListener> listeners = List.of();
     private ChatRequestParameters base;
     private Double temperature;
     private Double topP;
@@ -106,6 +108,12 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
     /** Seed for sampling at temperature > 0, so runs repeat; default a fresh random seed per request. */
     public B seed(Long seed) {
         this.seed = seed;
+        return self();
+    }
+
+    /** Observers of every request, response and error (LangChain4j calls them around each request). */
+    public B listeners(List<ChatModelListener> listeners) {
+        this.listeners = List.copyOf(listeners);
         return self();
     }
 

@@ -3,9 +3,11 @@ package io.github.panamallama.langchain4j;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -47,6 +49,11 @@ public final class PanamaLlamaChatModel implements ChatModel, AutoCloseable {
     @Override
     public ChatRequestParameters defaultRequestParameters() {
         return engine.defaults();
+    }
+
+    @Override
+    public List<ChatModelListener> listeners() {
+        return engine.listeners();
     }
 
     @Override

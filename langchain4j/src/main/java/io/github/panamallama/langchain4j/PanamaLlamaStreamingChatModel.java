@@ -3,6 +3,7 @@ package io.github.panamallama.langchain4j;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -11,6 +12,7 @@ import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import java.util.Objects;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -123,6 +125,11 @@ public final class PanamaLlamaStreamingChatModel implements StreamingChatModel, 
     @Override
     public ChatRequestParameters defaultRequestParameters() {
         return engine.defaults();
+    }
+
+    @Override
+    public List<ChatModelListener> listeners() {
+        return engine.listeners();
     }
 
     @Override

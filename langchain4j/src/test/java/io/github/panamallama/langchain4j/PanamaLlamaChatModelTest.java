@@ -207,6 +207,34 @@ class PanamaLlamaChatModelTest {
     }
 
     @Test
+    void listenersSeeRequestsResponsesAndErrors() {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.langchain4j.model.chat.listener.ChatModelListener listener = new dev.langchain4j.model.chat.listener.ChatModelListener() {
+            @Override
+            public void onRequest(dev.langchain4j.model.chat.listener.ChatModelRequestContext context) {
+                events.add("request " + context.chatRequest().parameters().maxOutputTokens());
+            }
+
+            @Override
+            public void onResponse(dev.langchain4j.model.chat.listener.ChatModelResponseContext context) {
+                events.add("response " + context.chatResponse().tokenUsage().outputTokenCount());
+            }
+
+            @Override
+            public void onError(dev.langchain4j.model.chat.listener.ChatModelErrorContext context) {
+                events.add("error " + context.error().getClass().getSimpleName());
+            }
+        };
+        try (PanamaLlamaChatModel observed = PanamaLlamaChatModel.builder().model(llama).contextLength(CONTEXT).threads(1)
+                .temperature(0.0).maxTokens(3).listeners(List.of(listener)).build()) {
+            ChatModel chat = observed;
+            chat.chat(ask("Hi").build());
+            assertThrows(IllegalArgumentException.class, () -> chat.chat(ask("Hi").topK(0).build()));
+        }
+        assertEquals(List.of("request 3", "response 3", "request 3", "error IllegalArgumentException"), events);
+    }
+
+    @Test
     void describesItselfToLangChain4j() {
         assertEquals(ModelProvider.OTHER, model.provider());
         assertEquals(Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA), model.supportedCapabilities());
