@@ -107,18 +107,18 @@ record RequestSettings(
 
     /**
      * The sampler chain: grammar, penalties, top-k, top-p, temperature, then a seeded random
-     * pick; or grammar then greedy at temperature 0.
+     * pick; at temperature 0: grammar, penalties, greedy.
      *
      * @param seed empty = a fresh random seed
      */
     Sampler sampler(LlamaModel model, OptionalLong seed) {
         Sampler.Builder chain = Sampler.builder(model);
         grammar.ifPresent(gbnf -> chain.grammar(gbnf, "root"));
-        if (greedy()) {
-            return chain.greedy().build();
-        }
         if (frequencyPenalty != 0 || presencePenalty != 0) {
             chain.penalties(PENALTY_WINDOW, 1, (float) frequencyPenalty, (float) presencePenalty);
+        }
+        if (greedy()) {
+            return chain.greedy().build(); // top-k/top-p cannot change the most likely token
         }
         topK.ifPresent(chain::topK);
         topP.ifPresent(p -> chain.topP(p.floatValue(), 1));

@@ -55,6 +55,10 @@ class RequestSettingsTest {
                     .build()).sampler(model, OptionalLong.empty())) {
                 assertEquals(List.of("grammar", "greedy"), json.stages());
             }
+            try (Sampler penalised = settings(ChatRequestParameters.builder().temperature(0.0).frequencyPenalty(0.5).build())
+                    .sampler(model, OptionalLong.empty())) {
+                assertEquals(List.of("penalties", "greedy"), penalised.stages());
+            }
             try (Sampler full = settings(ChatRequestParameters.builder().temperature(0.7).topK(40).topP(0.95)
                     .presencePenalty(0.5).build()).sampler(model, OptionalLong.of(7))) {
                 assertEquals(List.of("penalties", "top-k", "top-p", "temp", "dist"), full.stages());
