@@ -12,6 +12,6 @@ cd "$root"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 main=io.github.panamallama.tests.GenerationBenchmark
 if [ "${1:-}" = "--server" ]; then main=io.github.panamallama.tests.ServerLoadBenchmark; shift; fi
-exec "$java" --enable-native-access=ALL-UNNAMED -Dpanamallama.home="$root" \
+exec "$java" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dpanamallama.home="$root" \
   -cp "tests/target/test-classes:tests/target/classes:$(cat tests/target/test.classpath)" \
   "$main" "$@"

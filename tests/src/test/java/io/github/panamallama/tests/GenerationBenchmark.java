@@ -20,7 +20,7 @@ import java.util.List;
  * {@code scripts/benchmark.sh [model.gguf] [rounds]}.
  */
 public final class GenerationBenchmark {
-    private static final int THREADS = 2;
+    private static final int THREADS = Integer.getInteger("bench.threads", 2);
     private static final int GENERATED = 256;
 
     private GenerationBenchmark() {}
@@ -35,7 +35,11 @@ public final class GenerationBenchmark {
         List<double[]> c = new ArrayList<>();
         try (LlamaModel llama = LlamaModel.load(model)) {
             int promptTokens = llama.vocabulary().tokenize(prompt, true, true).length;
-            javaRun(llama, prompt, promptTokens, 16); // warm-up: class loading, JIT of the loop
+            // Warm-up: class loading and JIT compilation of the loop, which would otherwise run on
+            // compiler threads competing with ggml's threads for the cores during the first rounds.
+            for (int i = 0; i < 3; i++) {
+                javaRun(llama, prompt, promptTokens, GENERATED);
+            }
             for (int round = 0; round < rounds; round++) {
                 java.add(javaRun(llama, prompt, promptTokens, GENERATED));
                 var run = reference.run(model, GENERATED, "greedy", THREADS, prompt, true);
