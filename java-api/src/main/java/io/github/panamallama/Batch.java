@@ -21,7 +21,8 @@ public final class Batch implements AutoCloseable {
     private final MemorySegment tokens;
     private final MemorySegment positions;
     private final MemorySegment seqIdCounts;
-    private final MemorySegment seqIdArrays;
+    /** Per token, its llama.cpp-allocated array of sequence ids; fixed after init. */
+    private final MemorySegment[] seqIdRows;
     private final MemorySegment outputs;
     private final int capacity;
     private final int maxSequencesPerToken;
@@ -53,7 +54,12 @@ public final class Batch implements AutoCloseable {
         this.tokens = llama_batch.token(struct).reinterpret((long) capacity * Integer.BYTES, arena, null);
         this.positions = llama_batch.pos(struct).reinterpret((long) capacity * Integer.BYTES, arena, null);
         this.seqIdCounts = llama_batch.n_seq_id(struct).reinterpret((long) capacity * Integer.BYTES, arena, null);
-        this.seqIdArrays = llama_batch.seq_id(struct).reinterpret((long) capacity * ValueLayout.ADDRESS.byteSize(), arena, null);
+        MemorySegment seqIdArrays = llama_batch.seq_id(struct).reinterpret((long) capacity * ValueLayout.ADDRESS.byteSize(), arena, null);
+        this.seqIdRows = new MemorySegment[capacity];
+        for (int i = 0; i < capacity; i++) {
+            seqIdRows[i] = seqIdArrays.getAtIndex(ValueLayout.ADDRESS, i)
+                    .reinterpret((long) maxSequencesPerToken * Integer.BYTES, arena, null);
+        }
         this.outputs = llama_batch.logits(struct).reinterpret(capacity, arena, null);
         llama_batch.n_tokens(struct, 0);
         this.cleanable = Cleaners.register(this, lifetime);
@@ -77,9 +83,13 @@ public final class Batch implements AutoCloseable {
         return size == 0;
     }
 
-    /** Adds a token of sequence 0. */
+    /** Adds a token of sequence 0. Allocates nothing: generation calls it once per token. */
     public Batch add(int token, int position, boolean computeLogits) {
-        return add(token, position, computeLogits, 0);
+        checkAdd(token, position);
+        seqIdRows[size].set(ValueLayout.JAVA_INT, 0, 0);
+        highestSeqId = Math.max(highestSeqId, 0);
+        put(token, position, computeLogits, 1);
+        return this;
     }
 
     /**
@@ -92,6 +102,26 @@ public final class Batch implements AutoCloseable {
      * @throws IllegalStateException if the batch is full or closed
      */
     public Batch add(int token, int position, boolean computeLogits, int... sequenceIds) {
+        checkAdd(token, position);
+        if (sequenceIds.length < 1 || sequenceIds.length > maxSequencesPerToken) {
+            throw new IllegalArgumentException("a token belongs to 1.." + maxSequencesPerToken
+                    + " sequences in this batch, not " + sequenceIds.length);
+        }
+        for (int id : sequenceIds) {
+            if (id < 0 || id >= ContextOptions.MAX_SEQUENCES) {
+                throw new IllegalArgumentException("sequence id must be 0.." + (ContextOptions.MAX_SEQUENCES - 1) + ": " + id);
+            }
+        }
+        MemorySegment ids = seqIdRows[size];
+        for (int i = 0; i < sequenceIds.length; i++) {
+            ids.setAtIndex(ValueLayout.JAVA_INT, i, sequenceIds[i]);
+            highestSeqId = Math.max(highestSeqId, sequenceIds[i]);
+        }
+        put(token, position, computeLogits, sequenceIds.length);
+        return this;
+    }
+
+    private void checkAdd(int token, int position) {
         lifetime.checkOpen();
         if (size == capacity) {
             throw new IllegalStateException("Batch is full (capacity " + capacity + ")");
@@ -102,27 +132,15 @@ public final class Batch implements AutoCloseable {
         if (position < 0) {
             throw new IllegalArgumentException("position must be >= 0: " + position);
         }
-        if (sequenceIds.length < 1 || sequenceIds.length > maxSequencesPerToken) {
-            throw new IllegalArgumentException("a token belongs to 1.." + maxSequencesPerToken
-                    + " sequences in this batch, not " + sequenceIds.length);
-        }
-        MemorySegment ids = seqIdArrays.getAtIndex(ValueLayout.ADDRESS, size)
-                .reinterpret((long) maxSequencesPerToken * Integer.BYTES);
-        for (int i = 0; i < sequenceIds.length; i++) {
-            int id = sequenceIds[i];
-            if (id < 0 || id >= ContextOptions.MAX_SEQUENCES) {
-                throw new IllegalArgumentException("sequence id must be 0.." + (ContextOptions.MAX_SEQUENCES - 1) + ": " + id);
-            }
-            ids.setAtIndex(ValueLayout.JAVA_INT, i, id);
-            highestSeqId = Math.max(highestSeqId, id);
-        }
+    }
+
+    private void put(int token, int position, boolean computeLogits, int sequenceCount) {
         tokens.setAtIndex(ValueLayout.JAVA_INT, size, token);
         positions.setAtIndex(ValueLayout.JAVA_INT, size, position);
-        seqIdCounts.setAtIndex(ValueLayout.JAVA_INT, size, sequenceIds.length);
+        seqIdCounts.setAtIndex(ValueLayout.JAVA_INT, size, sequenceCount);
         outputs.set(ValueLayout.JAVA_BYTE, size, computeLogits ? (byte) 1 : 0);
         size++;
         llama_batch.n_tokens(struct, size);
-        return this;
     }
 
     /**

@@ -18,8 +18,9 @@ import java.util.stream.StreamSupport;
 
 /**
  * A generation in progress, as an iterator of text pieces. Pieces never split a UTF-8
- * character and never contain (part of) a stop string. Close it when done (try-with-resources);
- * while it is open its context refuses other calls. Single-threaded, like its context; another
+ * character and never contain (part of) a stop string. While it runs its context refuses
+ * other calls; it lets go when the last piece has been read or when it is closed (use
+ * try-with-resources to stop early). Single-threaded, like its context; another
  * thread may stop it with {@link LlamaContext#abort()}.
  *
  * <p>The decode loop reuses one batch and one piece buffer: per token it allocates only the
@@ -120,6 +121,9 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
             String rest = stops.stopped() ? "" : stops.feed(utf8.flush()) + stops.flush();
             if (!rest.isEmpty()) {
                 emit(rest);
+            }
+            if (nextPiece == null) {
+                release(); // finished: unlock the context even before close()
             }
         }
         return nextPiece != null;
@@ -289,13 +293,17 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
     /** Ends the generation (if still running) and frees its resources. Idempotent. */
     @Override
     public void close() {
+        if (stopReason == null) {
+            stopReason = StopReason.CANCELLED;
+        }
+        release();
+    }
+
+    private void release() {
         if (closed) {
             return;
         }
         closed = true;
-        if (stopReason == null) {
-            stopReason = StopReason.CANCELLED;
-        }
         context.endStream(this);
         batch.close();
         arena.close();

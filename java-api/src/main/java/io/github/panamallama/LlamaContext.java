@@ -617,6 +617,52 @@ public final class LlamaContext implements AutoCloseable {
         }
     }
 
+    /**
+     * The normalised (unit length) embedding of a text: needs a context created with
+     * {@link ContextOptions#embeddings()} and a pooling other than NONE. Uses sequence 0 and
+     * clears the memory first.
+     */
+    public float[] embed(String text) {
+        Objects.requireNonNull(text, "text");
+        enter();
+        try {
+            requireEmbeddings();
+            if (llama_pooling_type(handle) == LLAMA_POOLING_TYPE_NONE()) {
+                throw new IllegalStateException("embed needs a pooling type other than NONE (ContextOptions.pooling)");
+            }
+            int[] tokens = model.vocabularyUnchecked().tokenizeUtf8(
+                    text.getBytes(java.nio.charset.StandardCharsets.UTF_8), true, false);
+            if (tokens.length == 0) {
+                throw new IllegalArgumentException("the text gives no tokens");
+            }
+            if (tokens.length > ubatchSize) {
+                throw new IllegalArgumentException("the text is " + tokens.length + " tokens; embeddings take at most "
+                        + ubatchSize + " (the context's ubatchSize)");
+            }
+            llama_memory_clear(llama_get_memory(handle), true);
+            try (Batch batch = new Batch(tokens.length)) {
+                for (int i = 0; i < tokens.length; i++) {
+                    batch.add(tokens[i], i, true);
+                }
+                decodeUnguarded(batch);
+            }
+            float[] vector = sequenceEmbeddingsUnguarded(0);
+            double norm = 0;
+            for (float v : vector) {
+                norm += (double) v * v;
+            }
+            norm = Math.sqrt(norm);
+            if (norm > 0) {
+                for (int i = 0; i < vector.length; i++) {
+                    vector[i] = (float) (vector[i] / norm);
+                }
+            }
+            return vector;
+        } finally {
+            exit();
+        }
+    }
+
     // ---- generation ----
 
     /**
@@ -643,8 +689,8 @@ public final class LlamaContext implements AutoCloseable {
     }
 
     /**
-     * Starts a streaming completion: iterate it for pieces of text; close it when done. While
-     * it is open, the context refuses other calls.
+     * Starts a streaming completion: iterate it for pieces of text. Until its last piece is read
+     * or it is closed, the context refuses other calls.
      */
     public CompletionStream stream(String prompt, GenerationOptions options) {
         Objects.requireNonNull(prompt, "prompt");

@@ -6,6 +6,7 @@ import io.github.panamallama.internal.lifecycle.Cleaners;
 import io.github.panamallama.internal.lifecycle.Lifetime;
 import io.github.panamallama.internal.lifecycle.ThreadGuard;
 import io.github.panamallama.internal.llama.llama_logit_bias;
+import io.github.panamallama.internal.llama.llama_perf_sampler_data;
 import io.github.panamallama.internal.llama.llama_sampler_chain_params;
 import io.github.panamallama.internal.runtime.NativeLog;
 import io.github.panamallama.internal.text.NativeText;
@@ -81,6 +82,11 @@ public final class Sampler implements AutoCloseable {
     int sampleUnguarded(LlamaContext context, int batchIndex) {
         enter();
         try {
+            // Stages sized for another vocabulary (logit bias, penalties) would index out of bounds.
+            if (context.vocabularySize() != vocabularySize) {
+                throw new IllegalArgumentException("this Sampler was built for a vocabulary of " + vocabularySize
+                        + " tokens; the context's model has " + context.vocabularySize());
+            }
             context.checkOutputIndex(batchIndex);
             return llama_sampler_sample(chain, context.handle(), batchIndex);
         } finally {
@@ -116,6 +122,17 @@ public final class Sampler implements AutoCloseable {
         enter();
         try {
             return Integer.toUnsignedLong(llama_sampler_get_seed(chain));
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /** Time spent sampling and the number of tokens sampled since creation or the last reset. */
+    public SamplerPerformance performance() {
+        enter();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment data = llama_perf_sampler(call, chain);
+            return new SamplerPerformance(llama_perf_sampler_data.t_sample_ms(data), llama_perf_sampler_data.n_sample(data));
         } finally {
             guard.exit();
         }

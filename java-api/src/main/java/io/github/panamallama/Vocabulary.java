@@ -107,8 +107,9 @@ public final class Vocabulary {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment text = call.allocate(Math.max(1, utf8.length));
             MemorySegment.copy(MemorySegment.ofArray(utf8), 0, text, 0, utf8.length);
-            // A token covers at least one byte, except the few specials the tokenizer adds.
-            int capacity = utf8.length + 8;
+            // A first guess: typical text averages several bytes per token. When it is short,
+            // llama_tokenize says how many are needed and the call is repeated once.
+            int capacity = utf8.length / 2 + 16;
             MemorySegment tokens = call.allocate(ValueLayout.JAVA_INT, capacity);
             int count = llama_tokenize(vocab, text, utf8.length, tokens, capacity, addSpecial, parseSpecial);
             if (count == Integer.MIN_VALUE) {
@@ -144,7 +145,7 @@ public final class Vocabulary {
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment ids = call.allocate(ValueLayout.JAVA_INT, Math.max(1, tokens.length));
                 MemorySegment.copy(tokens, 0, ids, ValueLayout.JAVA_INT, 0, tokens.length);
-                int capacity = tokens.length * 4 + 16;
+                int capacity = (int) Math.min(Integer.MAX_VALUE - 8, tokens.length * 4L + 16);
                 MemorySegment text = call.allocate(capacity);
                 int length = llama_detokenize(vocab, ids, tokens.length, text, capacity, removeSpecial, unparseSpecial);
                 if (length < 0) {

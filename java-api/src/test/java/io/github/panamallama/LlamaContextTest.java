@@ -137,7 +137,9 @@ class LlamaContextTest {
 
     @Test
     void abortRequestedBeforeDecodeAbortsIt() {
-        try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(64)) {
+        // Two threads: the abort callback also runs on ggml's own (non-Java) worker threads.
+        ContextOptions twoThreads = ContextOptions.builder().contextLength(256).batchSize(64).threads(2).build();
+        try (LlamaContext context = model.newContext(twoThreads); Batch batch = new Batch(64)) {
             context.abort();
             batch.addSequence(prompt, 0, 0, true);
             assertThrows(DecodeAbortedException.class, () -> context.decode(batch));
@@ -189,6 +191,40 @@ class LlamaContextTest {
     }
 
     @Test
+    void threadsLoadDecodeAndCloseConcurrently() throws Exception {
+        float[] expected;
+        try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(64)) {
+            expected = decodePrompt(context, batch);
+        }
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        try (LlamaModel own = LlamaModel.load(TestModels.tinyLlama());
+                                LlamaContext context = own.newContext(SMALL);
+                                LlamaContext shared = model.newContext(SMALL);
+                                Batch batch = new Batch(64)) {
+                            batch.addSequence(prompt, 0, 0, true);
+                            context.decode(batch);
+                            assertArrayEquals(expected, context.lastLogits());
+                            shared.decode(batch);
+                            assertArrayEquals(expected, shared.lastLogits());
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
     void stateRoundTripRestoresTheMemory() {
         try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(64)) {
             decodePrompt(context, batch);
@@ -212,7 +248,7 @@ class LlamaContextTest {
     }
 
     @Test
-    void stateFileRoundTrip() {
+    void stateFileRoundTrip() throws java.io.IOException {
         Path file = temp.resolve("session.bin");
         try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(64)) {
             decodePrompt(context, batch);
@@ -227,6 +263,10 @@ class LlamaContextTest {
                 assertArrayEquals(next, other.lastLogits());
             }
             assertThrows(IllegalArgumentException.class, () -> context.loadState(temp.resolve("missing.bin")));
+            Path garbage = temp.resolve("garbage.bin");
+            java.nio.file.Files.writeString(garbage, "not a session file at all");
+            LlamaException e = assertThrows(LlamaException.class, () -> context.loadState(garbage));
+            assertTrue(e.getMessage().contains(garbage.toString()), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> context.saveState(file, new int[] {-1}));
         }
     }
@@ -257,6 +297,7 @@ class LlamaContextTest {
             assertArrayEquals(prompt, context.loadSequenceState(file, 0));
             assertEquals(prompt.length - 1, context.memory().maxPosition(0).getAsInt());
             assertThrows(IllegalArgumentException.class, () -> context.saveSequenceState(2));
+            assertThrows(IllegalArgumentException.class, () -> context.restoreSequenceState(0, new byte[] {1, 2, 3}));
         }
     }
 
@@ -292,6 +333,27 @@ class LlamaContextTest {
         }
         try (LlamaContext context = model.newContext(SMALL)) {
             assertThrows(IllegalStateException.class, () -> context.sequenceEmbeddings(0));
+        }
+    }
+
+    @Test
+    void embedIsNormalisedAndDeterministic() {
+        ContextOptions options = ContextOptions.builder().contextLength(256).batchSize(64).threads(1)
+                .embeddings(true).pooling(PoolingType.MEAN).build();
+        try (LlamaContext context = model.newContext(options)) {
+            float[] a = context.embed("Hello world");
+            float[] b = context.embed("once upon a time");
+            assertEquals(TinyLlamaFile.EMBD, a.length);
+            double norm = 0;
+            for (float v : a) {
+                norm += v * v;
+            }
+            assertEquals(1.0, norm, 1e-5);
+            assertArrayEquals(a, context.embed("Hello world"), 1e-6f);
+            assertFalse(java.util.Arrays.equals(a, b));
+        }
+        try (LlamaContext context = model.newContext(SMALL)) {
+            assertThrows(IllegalStateException.class, () -> context.embed("x"));
         }
     }
 

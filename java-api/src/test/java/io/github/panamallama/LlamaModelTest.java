@@ -53,6 +53,8 @@ class LlamaModelTest {
             assertEquals(expected, model.parameterCount());
             assertEquals(expected * 4, model.sizeBytes());
             assertEquals("tiny-llama-test", model.metadata("general.name").orElseThrow());
+            assertEquals(TinyLlamaFile.LONG_DESCRIPTION, model.metadata("general.description").orElseThrow());
+            assertEquals(TinyLlamaFile.LONG_DESCRIPTION, model.metadata().get("general.description"));
             assertTrue(model.description().startsWith("llama"), model.description());
             assertTrue(model.chatTemplate().isEmpty());
         }
@@ -187,6 +189,40 @@ class LlamaModelTest {
             context.decode(batch);
             assertEquals(TinyLlamaFile.vocabSize(), context.lastLogits().length);
         }
+    }
+
+    @Test
+    void closeWhileOtherThreadsTokenizeNeverCrashes() throws Exception {
+        LlamaModel model = TestModels.loadVocab("llama-spm");
+        Vocabulary vocab = model.vocabulary();
+        List<Throwable> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger succeeded = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(3);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                running.countDown();
+                while (true) {
+                    try {
+                        vocab.tokenize("The quick brown fox jumps over the lazy dog", true, false);
+                        succeeded.incrementAndGet();
+                    } catch (IllegalStateException closed) {
+                        return; // the expected end
+                    } catch (Throwable e) {
+                        unexpected.add(e);
+                        return;
+                    }
+                }
+            }));
+        }
+        running.await();
+        Thread.sleep(50);
+        model.close();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(List.of(), unexpected);
+        assertTrue(succeeded.get() > 0);
     }
 
     @Test

@@ -62,6 +62,18 @@ class SamplerTest {
     }
 
     @Test
+    void performanceCountsSamples() {
+        try (Sampler sampler = Sampler.builder(model).topK(5).greedy().build()) {
+            for (int i = 0; i < 3; i++) {
+                sampler.sample(context);
+            }
+            SamplerPerformance performance = sampler.performance();
+            assertEquals(3, performance.samples());
+            assertTrue(performance.sampleMillis() >= 0);
+        }
+    }
+
+    @Test
     void logitBiasCanBanTheBestToken() {
         int best = argmax(logits);
         float[] biased = logits.clone();
@@ -175,6 +187,16 @@ class SamplerTest {
             assertThrows(IllegalArgumentException.class, () -> sampler.accept(-1));
             assertThrows(IllegalArgumentException.class, () -> sampler.accept(TinyLlamaFile.vocabSize()));
             assertThrows(IllegalArgumentException.class, () -> sampler.sample(context, 0), "index 0 has no logits");
+        }
+    }
+
+    @Test
+    void samplerForAnotherVocabularyIsRefused() {
+        try (LlamaModel spm = TestModels.loadVocab("llama-spm");
+                Sampler foreign = Sampler.builder(spm).logitBias(Map.of(31999, 1f)).greedy().build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> foreign.sample(context));
+            assertTrue(e.getMessage().contains("32000") && e.getMessage().contains(Integer.toString(TinyLlamaFile.vocabSize())),
+                    e.getMessage());
         }
     }
 

@@ -29,24 +29,44 @@ final class TinyLlamaFile {
     static final int TRAIN_CONTEXT = 512;
     static final List<String> WORDS = List.of("▁", "▁Hello", "▁world", "Hello", "▁the", "▁a", "▁END", "END",
             "▁more", "lo", "▁wor", "ld", "▁once", "▁upon", "▁time");
+    /** Longer than the first buffer the metadata readers try: exercises their retry. */
+    static final String LONG_DESCRIPTION = "A test model. ".repeat(100) + "Ünïcödé 🦙 end.";
     private static final int ALIGNMENT = 32;
 
+    /** A ChatML Jinja template, as a model would carry it in tokenizer.chat_template. */
+    static final String CHATML_TEMPLATE = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n'"
+            + " + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}"
+            + "{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
     private static Path path;
+    private static Path withTemplate;
 
     private TinyLlamaFile() {}
 
     static synchronized Path get() {
         if (path == null) {
-            try {
-                Path file = Files.createTempFile("tiny-llama-", ".gguf");
-                file.toFile().deleteOnExit();
-                write(file);
-                path = file;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            path = create(Map.of());
         }
         return path;
+    }
+
+    /** The same model with a chat template in its metadata. */
+    static synchronized Path withChatTemplate() {
+        if (withTemplate == null) {
+            withTemplate = create(Map.of("tokenizer.chat_template", CHATML_TEMPLATE));
+        }
+        return withTemplate;
+    }
+
+    private static Path create(Map<String, Object> extra) {
+        try {
+            Path file = Files.createTempFile("tiny-llama-", ".gguf");
+            file.toFile().deleteOnExit();
+            write(file, extra);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static List<String> tokens() {
@@ -78,7 +98,7 @@ final class TinyLlamaFile {
         return tokens().size();
     }
 
-    private static void write(Path file) throws IOException {
+    private static void write(Path file, Map<String, Object> extra) throws IOException {
         List<String> tokens = tokens();
         int vocab = tokens.size();
         float[] scores = new float[vocab];
@@ -91,6 +111,7 @@ final class TinyLlamaFile {
         Map<String, Object> kv = new LinkedHashMap<>();
         kv.put("general.architecture", "llama");
         kv.put("general.name", "tiny-llama-test");
+        kv.put("general.description", LONG_DESCRIPTION);
         kv.put("llama.context_length", TRAIN_CONTEXT);
         kv.put("llama.embedding_length", EMBD);
         kv.put("llama.block_count", LAYERS);
@@ -109,6 +130,7 @@ final class TinyLlamaFile {
         kv.put("tokenizer.ggml.unknown_token_id", 0);
         kv.put("tokenizer.ggml.add_bos_token", true);
         kv.put("tokenizer.ggml.add_eos_token", false);
+        kv.putAll(extra);
 
         int headDim = EMBD / HEADS;
         Map<String, long[]> shapes = new LinkedHashMap<>();

@@ -142,6 +142,15 @@ class VocabularyTest {
     }
 
     @Test
+    void textWithMoreTokensThanTheFirstGuess() {
+        // Every emoji is four byte-fallback tokens: tokens = bytes, twice the first buffer.
+        String text = "🦙🚀".repeat(1000);
+        int[] tokens = vocab.tokenize(text, false, false);
+        assertEquals(8001, tokens.length, "a leading space token and 8000 byte tokens");
+        assertEquals(text, vocab.detokenize(tokens, false, false).stripLeading());
+    }
+
+    @Test
     void roundTripsAnyUtf8() {
         for (String text : List.of("Hello world", "нещо на Български", "日本語のテキスト", "emoji 🦙🚀 mix",
                 "tabs\tand\nnewlines\r\n", "a\u0000b")) {

@@ -1,0 +1,43 @@
+package io.github.panamallama;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+class ContextOptionsTest {
+    @Test
+    void defaults() {
+        ContextOptions options = ContextOptions.defaults();
+        assertEquals(0, options.contextLength(), "0 = the model's training length");
+        assertEquals(2048, options.batchSize());
+        assertEquals(512, options.ubatchSize());
+        assertEquals(1, options.sequences());
+        assertEquals(FlashAttention.AUTO, options.flashAttention());
+        assertEquals(CacheType.F16, options.cacheTypeK());
+        assertEquals(RopeScalingType.MODEL_DEFAULT, options.ropeScaling());
+        assertEquals(-1f, options.yarnExtFactor());
+        assertFalse(options.embeddings());
+        assertTrue(options.offloadKqv());
+    }
+
+    @Test
+    void ubatchFollowsASmallBatch() {
+        assertEquals(64, ContextOptions.builder().batchSize(64).build().ubatchSize());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ContextOptions.builder().batchSize(64).ubatchSize(128).build());
+        assertTrue(e.getMessage().contains("128") && e.getMessage().contains("64"), e.getMessage());
+    }
+
+    @Test
+    void badValuesNameTheValue() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().contextLength(-5).build())
+                .getMessage().contains("-5"));
+        assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().batchSize(0).build());
+        assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().sequences(0).build());
+        assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().sequences(257).build());
+        assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().threads(0).build());
+        assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().ropeFreqBase(Float.NaN).build());
+        assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().ropeFreqScale(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().flashAttention(null).build());
+    }
+}
