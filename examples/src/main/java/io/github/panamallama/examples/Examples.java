@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the example programs: {@code scripts/example <program> [options]}. */
 @Command(name = "example", mixinStandardHelpOptions = true,
         description = "panama-llama example programs.",
-        subcommands = {SystemInfoCommand.class, QuantizeCommand.class, ServerCommand.class})
+        subcommands = {SystemInfoCommand.class, QuantizeCommand.class, ServerCommand.class,
+                GenerateCommand.class, ChatCommand.class})
 public final class Examples {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
