@@ -140,7 +140,8 @@ final class LongContextCommand implements Callable<Integer> {
     record Prompt(String text, int tokens, int documentTokens, int droppedTokens) {}
 
     /** Builds the prompt; truncates the text from its start if asked and needed, else fails clearly. */
-    private Prompt fit(String text, String ask, String template, Vocabulary vocabulary, int window) {
+    private Prompt fit(String fullText, String ask, String template, Vocabulary vocabulary, int window) {
+        String text = fullText.strip(); // as the prompt holds it, so the counts agree
         int[] documentTokens = vocabulary.tokenize(text, false, false);
         int budget = window - maxTokens;
         int kept = documentTokens.length;
@@ -171,7 +172,7 @@ final class LongContextCommand implements Callable<Integer> {
     }
 
     static String promptText(String document, String question, String template) {
-        return ChatSession.applyTemplate(template, List.of(ChatMessage.user(document.strip() + "\n\n" + question)), true);
+        return ChatSession.applyTemplate(template, List.of(ChatMessage.user(document + "\n\n" + question)), true);
     }
 
     private void report(PrintWriter err, LlamaModel llama, LlamaContext ctx, Prompt prompt, Completion completion) {
