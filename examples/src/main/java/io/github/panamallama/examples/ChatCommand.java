@@ -1,5 +1,6 @@
 package io.github.panamallama.examples;
 
+import io.github.panamallama.ChatMessage;
 import io.github.panamallama.ChatSession;
 import io.github.panamallama.LlamaContext;
 import io.github.panamallama.LlamaException;
@@ -13,6 +14,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -113,7 +115,7 @@ final class ChatCommand implements Callable<Integer> {
     private String template(LlamaModel llama) {
         String template = chatTemplate != null ? chatTemplate : llama.chatTemplate().orElse(ChatSession.FALLBACK_TEMPLATE);
         try {
-            ChatSession.applyTemplate(template, java.util.List.of(io.github.panamallama.ChatMessage.user("check")), true);
+            ChatSession.applyTemplate(template, List.of(ChatMessage.user("check")), true);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), (chatTemplate != null ? "--chat-template: " : "")
                     + e.getMessage());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.panamallama.Batch;
 import io.github.panamallama.ChatMessage;
+import io.github.panamallama.ChatRole;
 import io.github.panamallama.ChatSession;
 import io.github.panamallama.LlamaContext;
 import io.github.panamallama.Sampler;
@@ -101,6 +102,27 @@ final class Conversation implements AutoCloseable {
         int reused = Math.min(commonPrefix(prompt), prompt.length - 1);
         forgetFrom(reused);
         sampler.reset();
+        StringBuilder reply = new StringBuilder();
+        long start = System.nanoTime();
+        StopReason reason;
+        try {
+            decodePrompt(prompt, reused);
+            start = System.nanoTime();
+            reason = generate(maxTokens, reply, onText);
+        } catch (RuntimeException e) {
+            // A failed decode may leave part of its batch in the memory: drop what is not accounted for.
+            forgetFrom(memoryCount);
+            throw e;
+        }
+        double millis = (System.nanoTime() - start) / 1e6;
+        int promptInMemory = Math.min(memoryCount, prompt.length); // less if stopped during the prompt
+        history.add(ChatMessage.user(message));
+        history.add(ChatMessage.assistant(reply.toString()));
+        return new Reply(reply.toString(), reason, reused, promptInMemory - reused, memoryCount - promptInMemory, millis);
+    }
+
+    /** Decodes the prompt after the reused prefix, in chunks so that a stop request is seen between them. */
+    private void decodePrompt(int[] prompt, int reused) {
         for (int from = reused; from < prompt.length && !stopRequested.get(); from += batch.capacity()) {
             int to = Math.min(prompt.length, from + batch.capacity());
             batch.clear();
@@ -110,14 +132,6 @@ final class Conversation implements AutoCloseable {
             context.decode(batch);
             remember(prompt, from, to);
         }
-        StringBuilder reply = new StringBuilder();
-        long start = System.nanoTime();
-        int before = memoryCount;
-        StopReason reason = generate(maxTokens, reply, onText);
-        double millis = (System.nanoTime() - start) / 1e6;
-        history.add(ChatMessage.user(message));
-        history.add(ChatMessage.assistant(reply.toString()));
-        return new Reply(reply.toString(), reason, reused, prompt.length - reused, memoryCount - before, millis);
     }
 
     /** Samples and decodes reply tokens until a stop condition; every emitted token is in the memory. */
@@ -165,7 +179,7 @@ final class Conversation implements AutoCloseable {
 
     /** Forgets the history (keeping a system prompt) and empties the memory. */
     void reset() {
-        ChatMessage system = !history.isEmpty() && history.getFirst().role() == io.github.panamallama.ChatRole.SYSTEM
+        ChatMessage system = !history.isEmpty() && history.getFirst().role() == ChatRole.SYSTEM
                 ? history.getFirst() : null;
         history.clear();
         if (system != null) {

@@ -120,12 +120,17 @@ class ChatExampleTest {
             chat.awaitErr(err -> err.contains("chat template:"), TIMEOUT);
             chat.send("tell me a very long story");
             // Wait for part of the answer, then press Ctrl-C.
-            chat.awaitOut(out -> out.length() > "> > tell me a very long story\n".length() + 40, TIMEOUT);
+            chat.awaitOut(out -> out.length() > "> tell me a very long story\n".length() + 40, TIMEOUT);
             chat.interrupt();
             chat.awaitOut(out -> out.contains(" [stopped]\n> "), TIMEOUT);
             chat.awaitErr(err -> err.contains("stop: CANCELLED"), TIMEOUT);
             chat.send("and now?");
+            // The program goes on: a second answer starts (and is stopped the same way).
+            chat.awaitOut(out -> out.length() > out.indexOf("> and now?\n") + "> and now?\n".length() + 20
+                    && out.contains("> and now?\n"), TIMEOUT);
+            chat.interrupt();
             chat.awaitErr(err -> turnStats(err).size() == 2, TIMEOUT);
+            assertEquals("CANCELLED", turnStats(chat.err()).get(1).group(4), chat.transcript());
             List<MatchResult> stats = turnStats(chat.err());
             assertTrue(Integer.parseInt(stats.get(0).group(3)) < 100000, chat.err());
             assertTrue(Integer.parseInt(stats.get(1).group(2)) > 0, "the stopped answer stays in memory: " + chat.err());
@@ -133,6 +138,24 @@ class ChatExampleTest {
             chat.awaitOut(out -> out.endsWith("\n> "), TIMEOUT);
             chat.interrupt();
             assertEquals(130, chat.waitFor(TIMEOUT), chat.transcript());
+        }
+    }
+
+    @Test
+    void systemPromptIsPartOfTheConversation() throws Exception {
+        String answer;
+        try (ExampleProcess chat = ExampleProcess.start("chat", "--temp", "0", "-n", "10", "-c", "512",
+                "--system", "Answer briefly.")) {
+            chat.send("hello there");
+            chat.closeInput();
+            assertEquals(0, chat.waitFor(TIMEOUT), chat.transcript());
+            answer = answerAfter(chat.out(), "hello there", 0);
+        }
+        try (LlamaModel model = LlamaModel.load(TestFixtures.tinyMistralF16());
+             LlamaContext context = model.newContext(ContextOptions.builder().contextLength(512).build())) {
+            GenerationOptions options = GenerationOptions.builder().maxTokens(10).build();
+            String withSystem = ChatSession.create(context).system("Answer briefly.").send("hello there", options).text();
+            assertEquals(withSystem, answer);
         }
     }
 
