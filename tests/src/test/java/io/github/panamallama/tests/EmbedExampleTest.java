@@ -74,6 +74,21 @@ class EmbedExampleTest {
     }
 
     @Test
+    void readsLinesFromStdinWithADash() throws Exception {
+        try (ExampleProcess embed = ExampleProcess.start("embed", "--values", "2", "-")) {
+            embed.send("one line");
+            embed.send("");
+            embed.send("another line");
+            embed.closeInput();
+            assertEquals(0, embed.waitFor(java.time.Duration.ofSeconds(90)), embed.transcript());
+            assertTrue(embed.out().startsWith("2 lines, dimension 256, pooling MEAN"), embed.transcript());
+            assertTrue(embed.out().contains("[1] one line\n") && embed.out().contains("[2] another line\n"), embed.out());
+            assertTrue(embed.out().matches("(?s).*\n\\[1]    1\\.0000  [ 0-9.-]{6}\n\\[2]    [ 0-9.-]{6}  1\\.0000\n$"),
+                    embed.out());
+        }
+    }
+
+    @Test
     void runsWithNoArgumentsOnSampleSentences() {
         ExampleRun run = ExampleRun.of("embed");
         assertEquals(0, run.exitCode(), run.both());
