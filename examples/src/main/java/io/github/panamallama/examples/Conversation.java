@@ -20,11 +20,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * A chat on sequence 0 of one context. It knows which tokens the memory holds, so a turn decodes
- * only what differs from the previous one (in practice: the new user message), and it can save
- * and restore the whole session (memory through llama.cpp's state file, history as JSON beside
- * it). The library's {@link ChatSession} does the same turns but keeps its tokens private, which
- * a saved session needs; this class shares its template formatting.
+ * A chat on sequence 0 of one context. It knows which tokens (and which formatted text) the
+ * memory holds, so a turn decodes only the new text: the end of the last reply and the new user
+ * message; the reply's own tokens stay as the model generated them. It can save and restore
+ * the whole session (memory through llama.cpp's state file, history as JSON beside it). The
+ * library's {@link ChatSession} reuses memory by comparing re-tokenized prompts and keeps its
+ * tokens private, which a saved session needs; this class shares its template formatting.
  */
 final class Conversation implements AutoCloseable {
     /** Prompt tokens per decode: small enough that a stop request is honoured quickly. */
@@ -39,8 +40,8 @@ final class Conversation implements AutoCloseable {
         }
     }
 
-    /** Stored next to the state file: the messages the memory's tokens came from. */
-    record SavedHistory(String template, List<ChatMessage> messages) {}
+    /** Stored next to the state file: the messages, and the text whose tokens the memory holds. */
+    record SavedHistory(String template, List<ChatMessage> messages, String memoryText) {}
 
     private final LlamaContext context;
     private final Vocabulary vocabulary;
@@ -52,6 +53,12 @@ final class Conversation implements AutoCloseable {
     /** The tokens sequence 0 of the memory holds, in position order. */
     private int[] memory = new int[16];
     private int memoryCount;
+    /**
+     * The formatted text those tokens stand for (prompt plus reply as generated), or empty when
+     * unknown. When the next formatted prompt starts with it, only the rest is tokenized and
+     * decoded: the reply's tokens stay exactly as the model chose them.
+     */
+    private String memoryText = "";
 
     Conversation(LlamaContext context, Sampler sampler, String template, String systemPrompt) {
         this.context = context;
@@ -93,8 +100,8 @@ final class Conversation implements AutoCloseable {
         stopRequested.set(false);
         List<ChatMessage> next = new ArrayList<>(history);
         next.add(ChatMessage.user(message));
-        // Templates write control tokens such as </s> as text: parse them.
-        int[] prompt = vocabulary.tokenize(ChatSession.applyTemplate(template, next, true), true, true);
+        String formatted = ChatSession.applyTemplate(template, next, true);
+        int[] prompt = promptTokens(formatted);
         if (prompt.length >= context.contextLength()) {
             throw new IllegalStateException("the conversation is " + prompt.length + " tokens but the context holds "
                     + context.contextLength() + ": /reset to start over, or pass a larger --context-length");
@@ -112,13 +119,40 @@ final class Conversation implements AutoCloseable {
         } catch (RuntimeException e) {
             // A failed decode may leave part of its batch in the memory: drop what is not accounted for.
             forgetFrom(memoryCount);
+            memoryText = "";
             throw e;
         }
         double millis = (System.nanoTime() - start) / 1e6;
         int promptInMemory = Math.min(memoryCount, prompt.length); // less if stopped during the prompt
+        memoryText = promptInMemory == prompt.length ? formatted + reply : "";
         history.add(ChatMessage.user(message));
-        history.add(ChatMessage.assistant(reply.toString()));
+        history.add(ChatMessage.assistant(assistantContent(reply.toString())));
         return new Reply(reply.toString(), reason, reused, promptInMemory - reused, memoryCount - promptInMemory, millis);
+    }
+
+    /**
+     * The prompt's tokens: the memory's tokens plus the new text when the memory holds a prefix
+     * of it, else the whole text tokenized (then the longest common token prefix is reused).
+     * Templates write control tokens such as {@code </s>} as text: they are parsed.
+     */
+    private int[] promptTokens(String formatted) {
+        if (memoryCount > 0 && !memoryText.isEmpty() && formatted.startsWith(memoryText)
+                && formatted.length() > memoryText.length()) {
+            int[] added = vocabulary.tokenize(formatted.substring(memoryText.length()), false, true);
+            int[] prompt = Arrays.copyOf(memory, memoryCount + added.length);
+            System.arraycopy(added, 0, prompt, memoryCount, added.length);
+            return prompt;
+        }
+        return vocabulary.tokenize(formatted, true, true);
+    }
+
+    /**
+     * A reply as the history keeps it: without the one leading space that SentencePiece models
+     * produce after {@code [/INST]}, because Mistral's template writes that space itself. So the
+     * formatted history continues the text in memory and the next turn reuses all of it.
+     */
+    private String assistantContent(String reply) {
+        return template.startsWith("mistral") && reply.startsWith(" ") ? reply.substring(1) : reply;
     }
 
     /** Decodes the prompt after the reused prefix, in chunks so that a stop request is seen between them. */
@@ -186,6 +220,7 @@ final class Conversation implements AutoCloseable {
             history.add(system);
         }
         forgetFrom(0);
+        memoryText = "";
     }
 
     /**
@@ -195,7 +230,7 @@ final class Conversation implements AutoCloseable {
     void save(Path file) throws IOException {
         context.saveState(file, Arrays.copyOf(memory, memoryCount));
         JSON.writerWithDefaultPrettyPrinter().writeValue(historyFile(file).toFile(),
-                new SavedHistory(template, List.copyOf(history)));
+                new SavedHistory(template, List.copyOf(history), memoryText));
     }
 
     /** Restores a session written by {@link #save(Path)}. */
@@ -216,12 +251,14 @@ final class Conversation implements AutoCloseable {
         } catch (RuntimeException e) {
             forgetFrom(0); // the memory may be half-overwritten: start clean
             history.clear();
+            memoryText = "";
             throw e;
         }
         history.clear();
         history.addAll(saved.messages());
         memory = Arrays.copyOf(tokens, Math.max(16, tokens.length));
         memoryCount = tokens.length;
+        memoryText = saved.memoryText() == null ? "" : saved.memoryText();
     }
 
     private static Path historyFile(Path file) {
