@@ -105,10 +105,18 @@ final class GenerateCommand implements Callable<Integer> {
                         .stopStrings(stops)
                         .sampler(sampler)
                         .build();
-                Completion completion = ctx.complete(prompt, options, piece -> {
-                    out.print(piece);
-                    out.flush();
-                });
+                Completion completion;
+                try {
+                    completion = ctx.complete(prompt, options, piece -> {
+                        out.print(piece);
+                        out.flush();
+                    });
+                } catch (IllegalArgumentException e) {
+                    // The prompt does not fit the context (or gives no tokens): say so, not a stack trace.
+                    err.println("error: " + e.getMessage() + "; pass a larger --context-length or a shorter prompt");
+                    err.flush();
+                    return 2;
+                }
                 out.println();
                 out.flush();
                 GenerationTimings timings = completion.timings();

@@ -170,6 +170,11 @@ class GenerateExampleTest {
         assertError(List.of("-p", "one", "two"), "give the prompt once");
         Path broken = Files.writeString(directory.resolve("broken.gbnf"), "root ::= (\"unclosed\"\n");
         assertError(List.of("--grammar-file", broken.toString()), "--grammar-file " + broken + ": ");
+        ExampleRun tooLong = ExampleRun.of("generate", "-c", "256", "word ".repeat(400));
+        assertEquals(2, tooLong.exitCode(), tooLong.both());
+        assertTrue(tooLong.err().contains("error: the prompt is 802 tokens; the context holds 256; pass a larger"
+                + " --context-length or a shorter prompt"), tooLong.err());
+        assertTrue(!tooLong.err().contains("\tat "), tooLong.err());
         Path notGguf = Files.writeString(directory.resolve("text.gguf"), "not a model");
         ExampleRun run = ExampleRun.of("generate", "--model", notGguf.toString());
         assertEquals(2, run.exitCode(), run.both());
