@@ -117,8 +117,8 @@ final class ChatCommand implements Callable<Integer> {
         try {
             ChatSession.applyTemplate(template, List.of(ChatMessage.user("check")), true);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), (chatTemplate != null ? "--chat-template: " : "")
-                    + e.getMessage());
+            throw new ParameterException(spec.commandLine(), chatTemplate != null ? "--chat-template: " + e.getMessage()
+                    : "the model's chat template: " + e.getMessage() + " (choose one with --chat-template NAME)");
         }
         return template;
     }
