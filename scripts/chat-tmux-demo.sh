@@ -55,6 +55,6 @@ until [ "$(dead)" = 1 ]; do
   sleep 0.05
 done
 # The screen without the blank rows under the last line (tmux does not always learn the exit status).
-screen | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' | grep -v '^Pane is dead'
+screen | grep -v '^Pane is dead' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 status="$(tmux_ display-message -p -t demo '#{pane_dead_status}')"
 echo "[chat ended${status:+ with status $status}]"
