@@ -32,7 +32,6 @@ final class Interrupts implements AutoCloseable {
             System.out.println();
             System.out.flush();
             System.exit(ChatCommand.INTERRUPTED_EXIT); // 128 + SIGINT, as shells report Ctrl-C
-
         }
     }
 
