@@ -2,6 +2,8 @@ package io.github.panamallama;
 
 import static io.github.panamallama.internal.llama.llama_h.*;
 
+import io.github.panamallama.gguf.GgufFile;
+import io.github.panamallama.gguf.GgufFormatException;
 import io.github.panamallama.internal.lifecycle.Cleaners;
 import io.github.panamallama.internal.lifecycle.Lifetime;
 import io.github.panamallama.internal.llama.llama_model_kv_override;
@@ -182,6 +184,15 @@ public final class LlamaModel implements AutoCloseable {
         }
         if (read < magic.length || !java.util.Arrays.equals(magic, GGUF_MAGIC)) {
             throw new ModelLoadException(path, "not a GGUF file (it does not start with \"GGUF\")");
+        }
+        // llama.cpp trusts parts of the file it reads (some corruptions abort the process):
+        // the Java reader checks every count, size and offset first, reading metadata only.
+        try (GgufFile ignored = GgufFile.open(path)) {
+            // valid
+        } catch (GgufFormatException e) {
+            throw new ModelLoadException(path, "corrupt GGUF: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ModelLoadException(path, "cannot read it: " + e.getMessage(), e);
         }
     }
 

@@ -143,7 +143,8 @@ public final class Quantizer {
             throw new IllegalArgumentException("cannot write output " + output + ": it is a directory");
         }
         boolean existed = Files.exists(output);
-        try (FileChannel channel = FileChannel.open(output, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try {
+            FileChannel.open(output, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
             return !existed;
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write output " + output + ": " + e, e);

@@ -122,6 +122,35 @@ class QuantizeTinyMistralTest {
     }
 
     /**
+     * Why the fixture's rows are multiples of 256: at the dims first considered (dim 64, FFN
+     * 224, rows of 64 or 224 elements) K-quants cannot apply; llama.cpp falls back per tensor
+     * (Q4_K to Q5_0, Q6_K to Q8_0, ...) and the file is not what the type promises, and Q1_0
+     * (128-element blocks) has no fallback at all.
+     */
+    @Test
+    void rowsNotDivisibleBy256FallBackToOtherTypes() throws IOException {
+        TinyMistralConfig small = new TinyMistralConfig(64, 2, 8, 2, 8, 224, 2000, 1e-5, 1e6, 32768);
+        Path fixture = directory.resolve("small-fixture");
+        new io.github.panamallama.fixture.TinyMistral(small).generate(fixture);
+        Path smallF32 = directory.resolve("small-f32.gguf");
+        TinyGguf.write(fixture.resolve("native"), smallF32, small);
+        QuantizationOptions pure = QuantizationOptions.builder().pure(true).threads(1).build();
+
+        long q4k = Quantizer.quantize(smallF32, directory.resolve("small-q4_k.gguf"), QuantizationType.Q4_K_S, pure)
+                .outputBytes();
+        long q50 = Quantizer.quantize(smallF32, directory.resolve("small-q5_0.gguf"), QuantizationType.Q5_0, pure)
+                .outputBytes();
+        assertEquals(q50, q4k, "every Q4_K tensor fell back to Q5_0");
+        long q6k = Quantizer.quantize(smallF32, directory.resolve("small-q6_k.gguf"), QuantizationType.Q6_K, pure)
+                .outputBytes();
+        long q80 = Quantizer.quantize(smallF32, directory.resolve("small-q8_0.gguf"), QuantizationType.Q8_0, pure)
+                .outputBytes();
+        assertEquals(q80, q6k, "every Q6_K tensor fell back to Q8_0");
+        assertThrows(QuantizationException.class,
+                () -> Quantizer.quantize(smallF32, directory.resolve("small-q1_0.gguf"), QuantizationType.Q1_0, pure));
+    }
+
+    /**
      * The types {@link QuantizationType#requiresImportanceMatrix()} marks are exactly those
      * llama.cpp itself refuses without one (called through the bindings, bypassing the Java check).
      */

@@ -36,6 +36,7 @@ final class ElementConverter {
         source.order(ByteOrder.LITTLE_ENDIAN);
         target.order(ByteOrder.LITTLE_ENDIAN);
         int count = source.remaining() / bytes(from);
+        bytes(to); // rejects non-float targets before anything is written
         if (from == to) {
             int length = count * bytes(from);
             int limit = source.limit();
@@ -44,20 +45,50 @@ final class ElementConverter {
             source.limit(limit);
             return;
         }
-        for (int i = 0; i < count; i++) {
-            float value = switch (from) {
-                case F32 -> source.getFloat();
-                case F16 -> Float.float16ToFloat(source.getShort());
-                case BF16 -> bf16ToFloat(source.getShort());
-                default -> throw new IllegalArgumentException(from.toString());
-            };
-            switch (to) {
-                case F32 -> target.putFloat(value);
-                case F16 -> target.putShort(Float.floatToFloat16(value));
-                case BF16 -> target.putShort(floatToBf16(value));
-                default -> throw new IllegalArgumentException(to.toString());
+        // one tight loop per pair of types: the per-element work is a few instructions, so
+        // dispatching on the types inside the loop would dominate it
+        int in = source.position();
+        int out = target.position();
+        switch (from) {
+            case F32 -> {
+                for (int i = 0; i < count; i++, in += 4) {
+                    float value = source.getFloat(in);
+                    if (to == GgmlType.F16) {
+                        target.putShort(out, Float.floatToFloat16(value));
+                    } else {
+                        target.putShort(out, floatToBf16(value));
+                    }
+                    out += 2;
+                }
             }
+            case F16 -> {
+                for (int i = 0; i < count; i++, in += 2) {
+                    float value = Float.float16ToFloat(source.getShort(in));
+                    if (to == GgmlType.F32) {
+                        target.putFloat(out, value);
+                        out += 4;
+                    } else {
+                        target.putShort(out, floatToBf16(value));
+                        out += 2;
+                    }
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < count; i++, in += 2) {
+                    float value = bf16ToFloat(source.getShort(in));
+                    if (to == GgmlType.F32) {
+                        target.putFloat(out, value);
+                        out += 4;
+                    } else {
+                        target.putShort(out, Float.floatToFloat16(value));
+                        out += 2;
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException("not a float type for conversion: " + from);
         }
+        source.position(in);
+        target.position(out);
     }
 
     static float bf16ToFloat(short bits) {

@@ -1,11 +1,11 @@
 package io.github.panamallama.gguf;
 
+import io.github.panamallama.internal.io.FileRegionChannel;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -76,6 +76,9 @@ public final class GgufFile implements Closeable {
             throw new GgufFormatException("magic", 0, String.format("expected \"GGUF\" but found 0x%08x", magic));
         }
         int version = in.i32("version");
+        if (Integer.reverseBytes(version) == 2 || Integer.reverseBytes(version) == 3) {
+            throw new GgufFormatException("version", 4, "this is a big-endian GGUF file; only little-endian is supported");
+        }
         if (version != 2 && version != 3) {
             throw new GgufFormatException("version", 4, "unsupported GGUF version " + Integer.toUnsignedString(version)
                     + " (supported: 2, 3)");
@@ -190,7 +193,7 @@ public final class GgufFile implements Closeable {
         String field = "tensor info " + index;
         long start = in.position();
         String name = in.string(field + " name");
-        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
             throw new GgufFormatException(field + " name", start, "'" + name + "' is longer than "
                     + MAX_NAME_BYTES + " bytes");
         }
@@ -306,58 +309,11 @@ public final class GgufFile implements Closeable {
     public ReadableByteChannel openTensorData(String name) {
         GgufTensorInfo info = tensor(name).orElseThrow(() ->
                 new IllegalArgumentException("no tensor named '" + name + "' in " + path));
-        return new Region(channel, dataOffset + info.offset(), info.byteSize());
+        return new FileRegionChannel(channel, dataOffset + info.offset(), info.byteSize());
     }
 
     @Override
     public void close() throws IOException {
         channel.close();
-    }
-
-    /** A read-only window of a file channel. */
-    private static final class Region implements ReadableByteChannel {
-        private final FileChannel channel;
-        private final long end;
-        private long position;
-        private boolean open = true;
-
-        Region(FileChannel channel, long start, long length) {
-            this.channel = channel;
-            this.position = start;
-            this.end = start + length;
-        }
-
-        @Override
-        public int read(ByteBuffer target) throws IOException {
-            if (!open) {
-                throw new ClosedChannelException();
-            }
-            if (position >= end) {
-                return -1;
-            }
-            int limit = target.limit();
-            int wanted = (int) Math.min(target.remaining(), end - position);
-            target.limit(target.position() + wanted);
-            try {
-                int read = channel.read(target, position);
-                if (read < 0) {
-                    throw new IOException("file ended at " + position + " inside tensor data (expected up to " + end + ")");
-                }
-                position += read;
-                return read;
-            } finally {
-                target.limit(limit);
-            }
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() {
-            open = false;
-        }
     }
 }

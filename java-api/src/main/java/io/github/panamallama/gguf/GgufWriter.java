@@ -43,8 +43,8 @@ public final class GgufWriter implements Closeable {
     private TensorOutput current;
     private boolean closed;
 
-    /** A tensor to declare: ggml dimension order, innermost first. */
-    public record TensorSpec(String name, GgmlType type, long[] dimensions) {
+    /** A declared tensor: ggml dimension order, innermost first. */
+    private record TensorSpec(String name, GgmlType type, long[] dimensions) {
         public TensorSpec {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
@@ -117,7 +117,7 @@ public final class GgufWriter implements Closeable {
         public GgufWriter create(Path path) throws IOException {
             OutputStream out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 20);
             try {
-                return new GgufWriter(out, Map.copyOf(metadata), new LinkedHashMap<>(metadata), tensors);
+                return new GgufWriter(out, new LinkedHashMap<>(metadata), List.copyOf(tensors));
             } catch (IOException | RuntimeException e) {
                 out.close();
                 throw e;
@@ -125,10 +125,9 @@ public final class GgufWriter implements Closeable {
         }
     }
 
-    private GgufWriter(OutputStream out, Map<String, GgufValue> lookup, Map<String, GgufValue> metadata,
-            List<TensorSpec> specs) throws IOException {
+    private GgufWriter(OutputStream out, Map<String, GgufValue> metadata, List<TensorSpec> specs) throws IOException {
         this.out = out;
-        GgufValue alignmentValue = lookup.get(GgufFile.ALIGNMENT_KEY);
+        GgufValue alignmentValue = metadata.get(GgufFile.ALIGNMENT_KEY);
         this.alignment = alignmentValue == null ? GgufFile.DEFAULT_ALIGNMENT : (int) alignmentValue.asLong();
         List<GgufTensorInfo> infos = new ArrayList<>(specs.size());
         long offset = 0;

@@ -72,6 +72,26 @@ class ModelDirectoryTest {
     }
 
     @Test
+    void nativeLayoutMayCarryConsolidatedSafetensors() throws IOException {
+        TinyModel model = new TinyModel(2);
+        Path pth = model.writeNative(dir.resolve("pth"));
+        Path safetensors = model.writeNative(dir.resolve("st"));
+        Files.delete(safetensors.resolve("consolidated.00.pth"));
+        var writer = new io.github.panamallama.convert.safetensors.SafetensorsTestWriter();
+        model.weights.forEach((name, data) -> writer.add(name, "BF16", model.shapes.get(name), data));
+        writer.write(safetensors.resolve("consolidated.safetensors"));
+        Path a = dir.resolve("a.gguf");
+        Path b = dir.resolve("b.gguf");
+        MistralConverter converter = MistralConverter.builder().name("same").build();
+        converter.convert(pth, a);
+        converter.convert(safetensors, b);
+        assertEquals(-1, Files.mismatch(a, b));
+        Files.delete(safetensors.resolve("consolidated.safetensors"));
+        IOException e = assertThrows(IOException.class, () -> ModelDirectory.open(safetensors));
+        assertTrue(e.getMessage().contains("no consolidated.00.pth or consolidated.safetensors"), e.getMessage());
+    }
+
+    @Test
     void opensBothLayoutsOfTheTinyModel() throws IOException {
         TinyModel model = new TinyModel(1);
         try (ModelDirectory native_ = ModelDirectory.open(model.writeNative(dir.resolve("n")));

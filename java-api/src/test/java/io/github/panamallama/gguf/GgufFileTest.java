@@ -1,5 +1,6 @@
 package io.github.panamallama.gguf;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,6 +81,37 @@ class GgufFileTest {
     }
 
     @Test
+    void rewritingLlamaCppFilesReproducesThemByteForByte() throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(LLAMA_MODELS)) {
+            files = list.filter(p -> p.toString().endsWith(".gguf")).sorted().toList();
+        }
+        int compared = 0;
+        for (Path file : files) {
+            Path copy = dir.resolve("copy.gguf");
+            try (GgufFile gguf = GgufFile.open(file)) {
+                if (gguf.version() != 3) {
+                    continue; // the writer writes version 3 only
+                }
+                GgufWriter.Builder builder = GgufWriter.builder();
+                gguf.metadata().forEach(builder::put);
+                assertTrue(gguf.tensors().isEmpty(), file + " is vocab-only");
+                builder.create(copy).close();
+            }
+            // older gguf-py wrote no padding after the last header byte when there are no
+            // tensors; llama.cpp v0.5.0 (and this writer) always pad to the alignment
+            long size = Files.size(file);
+            long mismatch = Files.mismatch(file, copy);
+            assertTrue(mismatch == -1 || mismatch == size, file + " differs at " + mismatch);
+            byte[] padding = java.util.Arrays.copyOfRange(Files.readAllBytes(copy), (int) size, (int) Files.size(copy));
+            assertEquals(GgufFile.alignUp(size, 32), Files.size(copy), file.toString());
+            assertArrayEquals(new byte[padding.length], padding, file.toString());
+            compared++;
+        }
+        assertTrue(compared >= 5, "version 3 files compared: " + compared);
+    }
+
+    @Test
     void everyTruncationFailsWithFormatException() throws IOException {
         byte[] bytes = Files.readAllBytes(GgufTestFiles.small(dir.resolve("small.gguf")));
         for (int length = 0; length < bytes.length - 32 + 10; length++) {
@@ -117,6 +149,7 @@ class GgufFileTest {
         byte[] bytes = Files.readAllBytes(GgufTestFiles.small(dir.resolve("small.gguf")));
         assertField(patchInt(bytes, 0, 0x46554746), "magic", 0);
         assertField(patchInt(bytes, 4, 1), "version", 4);
+        assertField(patchInt(bytes, 4, Integer.reverseBytes(3)), "version", 4); // big-endian
         assertField(patchLong(bytes, TENSOR_COUNT, Long.MAX_VALUE), "tensor count", 24);
         assertField(patchLong(bytes, TENSOR_COUNT, -1), "tensor count", 24);
         assertField(patchLong(bytes, KV_COUNT, 1L << 40), "metadata count", 24);
@@ -157,7 +190,7 @@ class GgufFileTest {
         byte[] bytes = Files.readAllBytes(GgufTestFiles.small(dir.resolve("small.gguf")));
         Random random = new Random(42);
         int rejected = 0;
-        for (int round = 0; round < 3000; round++) {
+        for (int round = 0; round < 1000; round++) {
             byte[] corrupt = bytes.clone();
             int flips = 1 + random.nextInt(3);
             for (int i = 0; i < flips; i++) {
@@ -170,7 +203,7 @@ class GgufFileTest {
                 rejected++;
             }
         }
-        assertTrue(rejected > 1000, "most random corruptions are detected: " + rejected);
+        assertTrue(rejected > 300, "most random corruptions are detected: " + rejected);
     }
 
     private byte[] boolFile() throws IOException {

@@ -40,6 +40,7 @@ class GgufWriterTest {
         values.put("bool.false", new GgufValue.Bool(false));
         values.put("str", new GgufValue.Str("héllo ▁wörld 🦙"));
         values.put("str.empty", new GgufValue.Str(""));
+        values.put("str.long", new GgufValue.Str("ß".repeat(100_000))); // longer than the read buffer
         values.put("arr.u8", new GgufValue.Array(GgufValueType.UINT8, List.of(new GgufValue.UInt8(0), new GgufValue.UInt8(200))));
         values.put("arr.i8", new GgufValue.Array(GgufValueType.INT8, List.of(new GgufValue.Int8((byte) -1))));
         values.put("arr.u16", new GgufValue.Array(GgufValueType.UINT16, List.of(new GgufValue.UInt16(40000))));

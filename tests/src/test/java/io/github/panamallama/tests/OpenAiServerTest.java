@@ -12,7 +12,12 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.completions.Completion;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.models.Model;
 import java.io.InputStream;
@@ -86,6 +91,61 @@ class OpenAiServerTest {
             streamed = stream.stream().map(chunk -> chunk.choices().getFirst().text()).collect(Collectors.joining());
         }
         assertEquals(whole, streamed);
+    }
+
+    @Test
+    void streamingChatEqualsTheWholeAnswer() {
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("tiny-mistral")
+                .addSystemMessage("Answer briefly.").addUserMessage("What is a fox?")
+                .maxCompletionTokens(12).temperature(0.0).build();
+        ChatCompletion whole = client.chat().completions().create(params);
+        String answer = whole.choices().getFirst().message().content().orElseThrow();
+        assertFalse(answer.isEmpty());
+        StringBuilder streamed = new StringBuilder();
+        List<String> finishReasons = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> {
+                choice.delta().content().ifPresent(streamed::append);
+                choice.finishReason().ifPresent(reason -> finishReasons.add(reason.asString()));
+            }));
+        }
+        assertEquals(answer, streamed.toString());
+        assertEquals(List.of(whole.choices().getFirst().finishReason().asString()), finishReasons);
+    }
+
+    @Test
+    void jsonSchemaResponseFormatGivesParsableJson() throws Exception {
+        String schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":10},"
+                + "\"age\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":120}},"
+                + "\"required\":[\"name\",\"age\"],\"additionalProperties\":false}";
+        for (long seed : new long[] {1, 2, 3}) {
+            String body = "{\"model\":\"tiny-mistral\",\"seed\":" + seed + ",\"max_tokens\":80,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"A person as JSON\"}],"
+                    + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"person\",\"schema\":" + schema + "}}}";
+            HttpResponse<String> response = post("/chat/completions", body);
+            assertEquals(200, response.statusCode(), response.body());
+            JsonNode answer = json.readTree(json.readTree(response.body()).at("/choices/0/message/content").textValue());
+            assertTrue(answer.get("name").isTextual() && answer.get("name").textValue().length() <= 10, answer.toString());
+            int age = answer.get("age").intValue();
+            assertTrue(answer.get("age").isInt() && age >= 0 && age <= 120, answer.toString());
+            assertEquals(2, answer.size(), answer.toString());
+        }
+    }
+
+    @Test
+    void embeddingsAreUnitLengthInBothEncodings() {
+        CreateEmbeddingResponse response = client.embeddings().create(EmbeddingCreateParams.builder()
+                .model("tiny-mistral").inputOfArrayOfStrings(List.of("hello world", "the quick brown fox")).build());
+        assertEquals(2, response.data().size());
+        List<Float> first = response.data().get(0).embedding();
+        assertEquals(256, first.size(), "the tiny model's embedding length");
+        double norm = Math.sqrt(first.stream().mapToDouble(value -> value * value).sum());
+        assertEquals(1.0, norm, 1e-4);
+        assertTrue(response.usage().promptTokens() > 0);
+        List<Float> again = client.embeddings().create(EmbeddingCreateParams.builder()
+                .model("tiny-mistral").input("hello world").encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
+                .build()).data().getFirst().embedding();
+        assertEquals(first, again, "deterministic, and the same through the float encoding");
     }
 
     @Test

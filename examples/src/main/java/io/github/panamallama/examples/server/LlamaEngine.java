@@ -1,15 +1,20 @@
 package io.github.panamallama.examples.server;
 
+import io.github.panamallama.ChatMessage;
+import io.github.panamallama.ChatRole;
+import io.github.panamallama.ChatSession;
 import io.github.panamallama.CompletionStream;
 import io.github.panamallama.ContextOptions;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaContext;
 import io.github.panamallama.LlamaModel;
+import io.github.panamallama.PoolingType;
 import io.github.panamallama.Sampler;
 import io.github.panamallama.StopReason;
 import io.github.panamallama.grammar.JsonSchemaGrammar;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,23 +28,32 @@ final class LlamaEngine implements Engine {
     /** Any JSON object: the empty schema constrained to type object. */
     private static final String JSON_OBJECT_SCHEMA = "{\"type\":\"object\"}";
     private static final int PENALTY_WINDOW = 64;
+    /** Longest embedding input, in tokens. */
+    private static final int EMBEDDING_CONTEXT = 2048;
 
     private final LlamaModel model;
     private final String modelId;
     private final BlockingQueue<LlamaContext> contexts;
     private final List<LlamaContext> all = new ArrayList<>();
     private final int contextLength;
+    private final String chatTemplate;
+    private final LlamaContext embedder;
 
     LlamaEngine(LlamaModel model, String modelId, int slots, ContextOptions contextOptions) {
         this.model = model;
         this.modelId = modelId;
         this.contexts = new ArrayBlockingQueue<>(slots);
+        this.chatTemplate = model.chatTemplate().orElse(ChatSession.FALLBACK_TEMPLATE);
         try {
             for (int i = 0; i < slots; i++) {
                 LlamaContext context = LlamaContext.create(model, contextOptions);
                 all.add(context);
                 contexts.add(context);
             }
+            this.embedder = LlamaContext.create(model, ContextOptions.builder()
+                    .contextLength(EMBEDDING_CONTEXT).batchSize(EMBEDDING_CONTEXT).ubatchSize(EMBEDDING_CONTEXT)
+                    .embeddings(true).pooling(PoolingType.MEAN).build());
+            all.add(embedder);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -59,7 +73,14 @@ final class LlamaEngine implements Engine {
 
     @Override
     public String chatPrompt(List<Requests.Message> messages) {
-        throw new UnsupportedOperationException("chat templates are not available yet");
+        List<ChatMessage> chat = messages.stream()
+                .map(message -> new ChatMessage(ChatRole.valueOf(message.role().toUpperCase(Locale.ROOT)), message.content()))
+                .toList();
+        try {
+            return ChatSession.applyTemplate(chatTemplate, chat, true);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("messages", e.getMessage());
+        }
     }
 
     @Override
@@ -88,9 +109,22 @@ final class LlamaEngine implements Engine {
         }
     }
 
+    /** One embedding context for all requests: embedding a line is short, so they take turns. */
     @Override
     public Embedded embed(List<String> inputs) {
-        throw new UnsupportedOperationException("embeddings are not available yet");
+        synchronized (embedder) {
+            List<float[]> vectors = new ArrayList<>(inputs.size());
+            int tokens = 0;
+            for (String input : inputs) {
+                tokens += model.vocabulary().tokenize(input, true, false).length;
+                try {
+                    vectors.add(embedder.embed(input));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.invalid("input", e.getMessage());
+                }
+            }
+            return new Embedded(vectors, tokens);
+        }
     }
 
     private LlamaContext take() {

@@ -31,6 +31,7 @@ public final class PyTorchCheckpointWriter {
 
     private final String archiveName;
     private final List<Tensor> tensors = new ArrayList<>();
+    private final java.util.Set<String> names = new java.util.HashSet<>();
 
     private record Tensor(String name, SourceType type, long[] shape, byte[] data) {}
 
@@ -62,7 +63,7 @@ public final class PyTorchCheckpointWriter {
             throw new IllegalArgumentException("tensor '" + name + "' of " + elements + " " + type + " elements needs "
                     + elements * type.bytes() + " bytes, got " + littleEndianData.length);
         }
-        if (tensors.stream().anyMatch(tensor -> tensor.name().equals(name))) {
+        if (!names.add(name)) {
             throw new IllegalArgumentException("tensor '" + name + "' added twice");
         }
         tensors.add(new Tensor(name, type, shape.clone(), littleEndianData));
@@ -72,7 +73,8 @@ public final class PyTorchCheckpointWriter {
     /** Writes the checkpoint, replacing {@code file}. */
     public void write(Path file) throws IOException {
         String prefix = archiveName + "/";
-        try (CountingOutputStream counting = new CountingOutputStream(Files.newOutputStream(file));
+        try (CountingOutputStream counting = new CountingOutputStream(
+                new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
                 ZipOutputStream zip = new ZipOutputStream(counting)) {
             putStored(zip, counting, prefix + "data.pkl", pickle(), false);
             putStored(zip, counting, prefix + "byteorder", "little".getBytes(StandardCharsets.US_ASCII), false);
@@ -145,7 +147,7 @@ public final class PyTorchCheckpointWriter {
         if (aligned) {
             // Local header: 30 fixed bytes, the name, then the extra field; pad the extra field
             // (torch's "FB" record of zeros) so that the data starts on an aligned offset.
-            zip.flush();
+            // ZipOutputStream writes stored entries straight through, so the count is exact here.
             long dataStart = counting.count() + 30 + name.getBytes(StandardCharsets.UTF_8).length + 4;
             int padding = (int) ((ALIGNMENT - dataStart % ALIGNMENT) % ALIGNMENT);
             byte[] extra = new byte[4 + padding];

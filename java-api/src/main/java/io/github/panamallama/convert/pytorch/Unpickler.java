@@ -55,6 +55,12 @@ final class Unpickler {
             new Global("torch", "FloatStorage"), new Global("torch", "HalfStorage"),
             new Global("torch", "BFloat16Storage"));
 
+    /**
+     * Containers (dicts, lists, tuples, tensors) one pickle may build. Mistral 7B's needs about
+     * 3,000; the cap keeps a hostile pickle of a few MB from building millions of objects.
+     */
+    static final int MAX_OBJECTS = 1_000_000;
+
     /** Highest protocol whose framing this reader understands (torch.save writes 2). */
     private static final int MAX_PROTOCOL = 5;
 
@@ -64,6 +70,7 @@ final class Unpickler {
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    private int objects;
 
     private Unpickler(byte[] data) {
         this.data = data;
@@ -97,9 +104,9 @@ final class Unpickler {
                     return stack.getFirst();
                 }
                 case '(' -> marks.add(stack.size()); // MARK
-                case '}' -> push(new LinkedHashMap<>()); // EMPTY_DICT
-                case ']' -> push(new ArrayList<>()); // EMPTY_LIST
-                case ')' -> push(new Tuple(List.of())); // EMPTY_TUPLE
+                case '}' -> push(counted(new LinkedHashMap<>())); // EMPTY_DICT
+                case ']' -> push(counted(new ArrayList<>())); // EMPTY_LIST
+                case ')' -> push(counted(new Tuple(List.of()))); // EMPTY_TUPLE
                 case 'N' -> push(PyNone.NONE);
                 case 0x88 -> push(Boolean.TRUE); // NEWTRUE
                 case 0x89 -> push(Boolean.FALSE); // NEWFALSE
@@ -119,10 +126,10 @@ final class Unpickler {
                     String name = popString();
                     push(resolve(popString(), name));
                 }
-                case 't' -> push(new Tuple(popToMark())); // TUPLE
-                case 0x85 -> push(new Tuple(popN(1))); // TUPLE1
-                case 0x86 -> push(new Tuple(popN(2))); // TUPLE2
-                case 0x87 -> push(new Tuple(popN(3))); // TUPLE3
+                case 't' -> push(counted(new Tuple(popToMark()))); // TUPLE
+                case 0x85 -> push(counted(new Tuple(popN(1)))); // TUPLE1
+                case 0x86 -> push(counted(new Tuple(popN(2)))); // TUPLE2
+                case 0x87 -> push(counted(new Tuple(popN(3)))); // TUPLE3
                 case 'a' -> { // APPEND
                     Object item = pop();
                     listOnTop("APPEND").add(item);
@@ -134,7 +141,7 @@ final class Unpickler {
                 case 's' -> { // SETITEM
                     Object value = pop();
                     Object key = pop();
-                    mapOnTop("SETITEM").put(key, value);
+                    mapOnTop("SETITEM").put(checkKey(key), value);
                 }
                 case 'u' -> { // SETITEMS
                     List<Object> items = popToMark();
@@ -143,13 +150,13 @@ final class Unpickler {
                     }
                     Map<Object, Object> map = mapOnTop("SETITEMS");
                     for (int i = 0; i < items.size(); i += 2) {
-                        map.put(items.get(i), items.get(i + 1));
+                        map.put(checkKey(items.get(i)), items.get(i + 1));
                     }
                 }
                 case 'Q' -> push(persistentLoad(pop())); // BINPERSID
                 case 'R' -> { // REDUCE
                     Object arguments = pop();
-                    push(call(pop(), arguments));
+                    push(counted(call(pop(), arguments)));
                 }
                 case 'b' -> { // BUILD: state for an OrderedDict (torch's _metadata): not needed
                     pop();
@@ -159,6 +166,24 @@ final class Unpickler {
                         opcode >= 0x20 && opcode < 0x7f ? " ('" + (char) opcode + "')" : ""));
             }
         }
+    }
+
+    private Object counted(Object container) throws IOException {
+        if (++objects > MAX_OBJECTS) {
+            throw error("pickle builds more than " + MAX_OBJECTS + " objects; not a checkpoint index");
+        }
+        return container;
+    }
+
+    /**
+     * Checkpoint dicts are keyed by strings (and ints in torch's metadata); refusing other keys
+     * also means a hostile pickle cannot make hashing recurse through deeply nested tuples.
+     */
+    private Object checkKey(Object key) throws IOException {
+        if (!(key instanceof String) && !(key instanceof Long)) {
+            throw error("dict key " + describe(key) + " is not a string or an integer");
+        }
+        return key;
     }
 
     private Global resolve(String module, String name) throws IOException {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.panamallama.convert.Checkpoint;
 import io.github.panamallama.convert.SourceType;
 import io.github.panamallama.convert.TensorSource;
+import io.github.panamallama.internal.io.FileRegionChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -256,7 +258,7 @@ public final class SafetensorsCheckpoint implements Checkpoint {
             }
             if (end - begin != expected) {
                 throw new IOException(where + ": data_offsets span " + (end - begin) + " bytes but shape "
-                        + java.util.Arrays.toString(shape) + " of " + type + " needs " + expected);
+                        + Arrays.toString(shape) + " of " + type + " needs " + expected);
             }
             return new SafetensorsTensor(file, channel, name, type, shape, dataStart + begin, begin);
         }
@@ -279,58 +281,12 @@ public final class SafetensorsCheckpoint implements Checkpoint {
             if (!channel.isOpen()) {
                 throw new ClosedChannelException();
             }
-            return new Region(channel, absoluteStart, byteSize());
+            return new FileRegionChannel(channel, absoluteStart, byteSize());
         }
 
         @Override
         public String toString() {
-            return name + " " + type + " " + java.util.Arrays.toString(dims) + " in " + file.getFileName();
-        }
-    }
-
-    /** A read-only window of a shard, read with positional reads. */
-    private static final class Region implements ReadableByteChannel {
-        private final FileChannel channel;
-        private final long end;
-        private long position;
-        private boolean open = true;
-
-        Region(FileChannel channel, long start, long length) {
-            this.channel = channel;
-            this.position = start;
-            this.end = start + length;
-        }
-
-        @Override
-        public int read(ByteBuffer target) throws IOException {
-            if (!open) {
-                throw new ClosedChannelException();
-            }
-            if (position >= end) {
-                return -1;
-            }
-            int limit = target.limit();
-            target.limit(target.position() + (int) Math.min(target.remaining(), end - position));
-            try {
-                int read = channel.read(target, position);
-                if (read < 0) {
-                    throw new IOException("file ended at offset " + position + " inside tensor data");
-                }
-                position += read;
-                return read;
-            } finally {
-                target.limit(limit);
-            }
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() {
-            open = false;
+            return name + " " + type + " " + Arrays.toString(dims) + " in " + file.getFileName();
         }
     }
 }

@@ -103,6 +103,33 @@ class PyTorchCheckpointTest {
     }
 
     @Test
+    void zip64ArchiveIsRead() throws IOException {
+        // More than 65,535 entries makes the writer use zip64 records, as a >4 GB checkpoint does.
+        PyTorchCheckpointWriter writer = new PyTorchCheckpointWriter("many");
+        int count = 66_000;
+        for (int i = 0; i < count; i++) {
+            writer.add("t" + i, SourceType.F16, new long[] {1}, new byte[] {(byte) i, (byte) (i >> 8)});
+        }
+        Path file = directory.resolve("zip64.pth");
+        writer.write(file);
+        byte[] whole = Files.readAllBytes(file);
+        assertTrue(containsZip64EndRecord(whole), "the archive uses zip64");
+        try (PyTorchCheckpoint checkpoint = PyTorchCheckpoint.open(file)) {
+            assertEquals(count, checkpoint.tensors().size());
+            assertArrayEquals(new byte[] {(byte) 65_999, (byte) (65_999 >> 8)}, read(checkpoint.tensors().get(count - 1)));
+        }
+    }
+
+    private static boolean containsZip64EndRecord(byte[] zip) {
+        for (int i = zip.length - 22; i >= Math.max(0, zip.length - 200); i--) {
+            if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 6 && zip[i + 3] == 6) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void tensorAtAStorageOffsetReadsOnlyItsSlice() throws IOException {
         // Two views of one storage of 6 floats: elements 0..1 and 2..5 (shape 2x2).
         byte[] storage = bytes(24, 9);
@@ -193,6 +220,23 @@ class PyTorchCheckpointTest {
         Path overflowing = zip("overflow.pth", "o/", overflow.op('u').op('.').toByteArray(), Map.of("0", bytes(16, 0)),
                 ZipEntry.STORED);
         assertThrows(IOException.class, () -> PyTorchCheckpoint.open(overflowing));
+    }
+
+    @Test
+    void objectFloodAndNestedKeysAreRejected() throws IOException {
+        // A million and one empty dicts in a ~1 MB pickle.
+        byte[] flood = new byte[2 + Unpickler.MAX_OBJECTS + 1 + 1];
+        flood[0] = (byte) 0x80;
+        flood[1] = 2;
+        java.util.Arrays.fill(flood, 2, flood.length - 1, (byte) '}');
+        flood[flood.length - 1] = '.';
+        assertTrue(assertThrows(IOException.class, () -> PyTorchCheckpoint.open(pklOnly(flood))).getMessage()
+                .contains("pickle builds more than 1000000 objects"));
+
+        // {((((0,),),),): 0}: tuple keys would make hashing recurse; only str/int keys are taken.
+        byte[] nested = ascii("\u0080\u0002}K\u0000\u0085\u0085\u0085\u0085K\u0000s.");
+        assertTrue(assertThrows(IOException.class, () -> PyTorchCheckpoint.open(pklOnly(nested))).getMessage()
+                .contains("dict key a tuple of 1 items is not a string or an integer"));
     }
 
     @Test

@@ -1,0 +1,107 @@
+package io.github.panamallama.langchain4j;
+
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A LangChain4j {@link ChatModel} that runs a GGUF model in this process through llama.cpp.
+ *
+ * <pre>{@code
+ * try (PanamaLlamaChatModel model = PanamaLlamaChatModel.builder()
+ *         .modelPath(Path.of("mistral-7b-instruct.gguf")).temperature(0.0).maxTokens(200).build()) {
+ *     String answer = model.chat("Why is the sky blue?");
+ * }
+ * }</pre>
+ *
+ * <p>Messages: system, user (text only) and AI (text only) messages, formatted with the
+ * model's chat template (Mistral Instruct when the model has none). Parameters: temperature
+ * (0 = greedy), top-p, top-k, frequency/presence penalty, max output tokens, stop sequences,
+ * and JSON response formats, with or without a schema, enforced by a grammar. Tools are not
+ * supported ({@link dev.langchain4j.exception.UnsupportedFeatureException}).
+ *
+ * <p>Thread-safe: each request borrows one of up to
+ * {@link ChatModelBuilder#maxConcurrentRequests(int)} contexts (default 1, so concurrent
+ * requests queue). Close it to free the native memory; closing aborts requests in progress.
+ */
+public final class PanamaLlamaChatModel implements ChatModel, AutoCloseable {
+    private final ChatEngine engine;
+
+    private PanamaLlamaChatModel(Builder builder) {
+        this.engine = ChatEngine.create(builder, "PanamaLlamaChatModel");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public ChatResponse doChat(ChatRequest request) {
+        return engine.generate(request, piece -> {}, () -> false);
+    }
+
+    @Override
+    public ChatRequestParameters defaultRequestParameters() {
+        return engine.defaults();
+    }
+
+    @Override
+    public List<ChatModelListener> listeners() {
+        return engine.listeners();
+    }
+
+    @Override
+    public Set<Capability> supportedCapabilities() {
+        return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+    }
+
+    @Override
+    public ModelProvider provider() {
+        return ModelProvider.OTHER;
+    }
+
+    /** The name responses carry. */
+    public String modelName() {
+        return engine.modelName();
+    }
+
+    /** The llama.cpp chat template in use (a built-in name or the model's Jinja text). */
+    public String chatTemplate() {
+        return engine.template();
+    }
+
+    public boolean isClosed() {
+        return engine.isClosed();
+    }
+
+    /** Frees the contexts, and the model if this chat model loaded it. Idempotent. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PanamaLlamaChatModel[" + engine.modelName() + (isClosed() ? ", closed]" : "]");
+    }
+
+    public static final class Builder extends ChatModelBuilder<Builder> {
+        private Builder() {}
+
+        /**
+         * Loads the model (if given by path) and checks the settings.
+         *
+         * @throws IllegalArgumentException for bad settings, naming the setting
+         * @throws io.github.panamallama.ModelLoadException if the model does not load
+         */
+        public PanamaLlamaChatModel build() {
+            return new PanamaLlamaChatModel(this);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.github.panamallama.langchain4j;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.panamallama.Completion;
+import io.github.panamallama.ContextOptions;
+import io.github.panamallama.GenerationOptions;
+import io.github.panamallama.LlamaContext;
+import io.github.panamallama.LlamaModel;
+import io.github.panamallama.StopReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContextPoolTest {
+    private final ContextOptions options = ContextOptions.builder().contextLength(128).threads(1).build();
+    private LlamaModel llama;
+
+    @BeforeAll
+    void load() {
+        llama = LlamaModel.load(TinyModel.path());
+    }
+
+    @AfterAll
+    void close() {
+        llama.close();
+    }
+
+    @Test
+    void reusesOneContextForSequentialWork() {
+        try (ContextPool pool = new ContextPool(llama, options, 3, "test pool")) {
+            LlamaContext first = pool.withContext(c -> c);
+            LlamaContext second = pool.withContext(c -> c);
+            assertSame(first, second);
+            assertEquals(1, pool.size());
+        }
+    }
+
+    @Test
+    void neverLendsMoreContextsThanItsCapacity() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(5);
+        try (ContextPool pool = new ContextPool(llama, options, 2, "test pool")) {
+            AtomicInteger inUse = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            List<Future<LlamaContext>> results = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                results.add(threads.submit(() -> pool.withContext(context -> {
+                    most.accumulateAndGet(inUse.incrementAndGet(), Math::max);
+                    sleep(50);
+                    inUse.decrementAndGet();
+                    return context;
+                })));
+            }
+            java.util.Set<LlamaContext> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Future<LlamaContext> result : results) {
+                distinct.add(result.get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(2, most.get());
+            assertEquals(2, distinct.size());
+            assertEquals(2, pool.size());
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void closeClosesIdleContextsAndRefusesNewWork() {
+        ContextPool pool = new ContextPool(llama, options, 1, "test pool");
+        LlamaContext context = pool.withContext(c -> c);
+        pool.close();
+        assertTrue(context.isClosed());
+        assertFalse(llama.isClosed());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.withContext(c -> c));
+        assertEquals("test pool is closed", e.getMessage());
+    }
+
+    @Test
+    void closeAbortsABusyContextAndClosesItWhenItComesBack() throws Exception {
+        ContextPool pool = new ContextPool(llama, options, 1, "test pool");
+        CountDownLatch generating = new CountDownLatch(1);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<Completion> running = thread.submit(() -> pool.withContext(context -> context.complete("Once upon",
+                    GenerationOptions.builder().maxTokens(100).build(), piece -> {
+                        generating.countDown();
+                        sleep(20); // slow enough for the close to land mid-generation
+                    })));
+            assertTrue(generating.await(60, TimeUnit.SECONDS));
+            assertEquals(1, pool.size());
+            pool.close();
+            Completion completion = running.get(60, TimeUnit.SECONDS);
+            assertEquals(StopReason.CANCELLED, completion.stopReason());
+            assertTrue(completion.tokens().length < 100);
+            assertEquals(0, pool.size());
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void closeWakesWaitersWithAnError() throws Exception {
+        ContextPool pool = new ContextPool(llama, options, 1, "test pool");
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> holder = threads.submit(() -> pool.withContext(c -> {
+                holding.countDown();
+                await(release);
+                return null;
+            }));
+            assertTrue(holding.await(60, TimeUnit.SECONDS));
+            Future<?> waiter = threads.submit(() -> pool.withContext(c -> c));
+            sleep(100); // let it block on the busy pool
+            assertFalse(waiter.isDone());
+            pool.close();
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> waiter.get(60, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+            release.countDown();
+            holder.get(60, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void capacityMustBePositive() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ContextPool(llama, options, 0, "test pool"));
+        assertTrue(e.getMessage().contains("maxConcurrentRequests") && e.getMessage().contains("0"), e.getMessage());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Generation benchmark: Java API vs the plain C program, side by side in one run, on the same
+# library and model; prints tokens/s for prompt processing and generation, their ratio, and
+# the Java heap bytes allocated per generated token. Needs a built checkout (./mvnw install).
+# Usage: scripts/benchmark.sh [MODEL.gguf] [ROUNDS]   (default: the tiny-Mistral fixture, 5 rounds)
+#        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server under 1 and 4 streaming
+#                                                    clients: requests/s, time to first token
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+./mvnw -q -B -DskipNatives -pl tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath >/dev/null
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+main=io.github.panamallama.tests.GenerationBenchmark
+if [ "${1:-}" = "--server" ]; then main=io.github.panamallama.tests.ServerLoadBenchmark; shift; fi
+exec "$java" --enable-native-access=ALL-UNNAMED -Dpanamallama.home="$root" \
+  -cp "tests/target/test-classes:tests/target/classes:$(cat tests/target/test.classpath)" \
+  "$main" "$@"
