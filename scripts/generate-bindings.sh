@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+tree="$(cd "$tree" 2>/dev/null && pwd)" || { echo "no such directory: $tree" >&2; exit 1; }
 header="$tree/include/llama.h"
 [ -f "$header" ] || { echo "no llama.h at $header: check out the llama.cpp submodule or pass --headers" >&2; exit 1; }
 jextract="${JEXTRACT:-jextract}"
@@ -53,4 +54,8 @@ rm -rf "$pkgdir"
 find "$pkgdir" -name '*.java' -print0 | xargs -0 sed -i \
   -e "s|$tree/||g" \
   -e 's|SYMBOL_LOOKUP\.findOrThrow(\("[A-Za-z0-9_]*"\))|SYMBOL_LOOKUP.find(\1).orElseThrow()|g'
+# 4. Record which headers the bindings came from; a test checks them against the headers
+#    the build fetched (or the submodule), so bindings and library cannot drift apart unseen.
+(cd "$tree" && sha256sum include/llama.h ggml/include/ggml.h ggml/include/ggml-backend.h \
+  ggml/include/ggml-cpu.h ggml/include/ggml-opt.h ggml/include/gguf.h) > "$root/bindings/jextract/headers.sha256"
 echo "generated $(find "$pkgdir" -name '*.java' | wc -l) files in $pkgdir"

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the example programs: {@code scripts/example <program> [options]}. */
 @Command(name = "example", mixinStandardHelpOptions = true,
         description = "panama-llama example programs.",
-        subcommands = {SystemInfoCommand.class})
+        subcommands = {SystemInfoCommand.class, ConvertCommand.class, ConvertBenchmarkCommand.class,
+            QuantizeCommand.class})
 public final class Examples {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -16,6 +17,7 @@ public final class Examples {
     /** The command tree, with native failures shown as one readable message, not a trace. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Examples());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true); // --type f16 as well as F16
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             if (exception instanceof LlamaException) {
                 cmd.getErr().println("error: " + exception.getMessage());

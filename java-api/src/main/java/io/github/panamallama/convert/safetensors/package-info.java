@@ -1,0 +1,2 @@
+/** Hugging Face safetensors checkpoints (single file or sharded) as a converter input. */
+package io.github.panamallama.convert.safetensors;

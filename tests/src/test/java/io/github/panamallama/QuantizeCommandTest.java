@@ -1,0 +1,80 @@
+package io.github.panamallama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.panamallama.examples.Examples;
+import io.github.panamallama.fixture.TinyMistralConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code scripts/quantize.sh} = {@code example quantize}: the command line over {@link Quantizer}. */
+class QuantizeCommandTest {
+    @TempDir
+    static Path directory;
+
+    private static Path f32;
+
+    @BeforeAll
+    static void writeF32Gguf() throws IOException {
+        f32 = directory.resolve("f32.gguf");
+        TinyGguf.write(Path.of(System.getProperty("panamallama.home"), "build", "fixtures", "tiny-mistral", "native"),
+                f32, TinyMistralConfig.DEFAULT);
+    }
+
+    @Test
+    void quantizesAndReportsSizes() {
+        Path out = directory.resolve("q8.gguf");
+        Run run = run("quantize", f32.toString(), out.toString(), "q8_0", "--threads", "1");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().matches("quantized .*f32\\.gguf \\(9\\.71 MiB\\) to Q8_0: .*q8\\.gguf \\(2\\.61 MiB\\)"
+                + " in \\d+ ms\\s*"), run.out());
+        assertTrue(Files.isRegularFile(out));
+    }
+
+    @Test
+    void unknownTypeIsAUsageErrorListingTheValidTypes() {
+        Run run = run("quantize", f32.toString(), directory.resolve("x.gguf").toString(), "q4_z");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("unknown quantization type 'q4_z'; valid types: F32, F16, BF16"), run.err());
+    }
+
+    @Test
+    void badPathsAreOneLineErrors() {
+        Path missing = directory.resolve("missing.gguf");
+        Run run = run("quantize", missing.toString(), directory.resolve("x.gguf").toString(), "q4_0");
+        assertEquals(2, run.exitCode());
+        assertEquals("error: input model " + missing + " does not exist or is not a file", run.err().strip());
+        Run same = run("quantize", f32.toString(), f32.toString(), "q4_0");
+        assertEquals(2, same.exitCode());
+        assertTrue(same.err().startsWith("error: output " + f32 + " is the input file"), same.err());
+    }
+
+    @Test
+    void helpDescribesTheCommand() {
+        Run run = run("quantize", "--help");
+        assertEquals(0, run.exitCode());
+        assertTrue(run.out().contains("Quantize a GGUF model file with llama.cpp."), run.out());
+        assertTrue(run.out().contains("--allow-requantize"), run.out());
+        assertTrue(run.out().contains("Example: scripts/quantize.sh"), run.out());
+    }
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine commandLine = Examples.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+}

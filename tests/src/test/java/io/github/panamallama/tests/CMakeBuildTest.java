@@ -1,0 +1,52 @@
+package io.github.panamallama.tests;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The project's own CMake logic, as far as a machine without the submodule can check it:
+ * the top-level CMakeLists.txt is configured in a scratch copy of the project.
+ */
+class CMakeBuildTest {
+    @TempDir
+    Path project;
+
+    @BeforeEach
+    void copyProjectCMakeLists() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/cmake")) || Files.isExecutable(Path.of("/usr/local/bin/cmake")),
+                "cmake not installed (scripts/install-prerequisites.sh installs it)");
+        Files.copy(NativeToolchain.home().resolve("CMakeLists.txt"), project.resolve("CMakeLists.txt"));
+    }
+
+    @Test
+    void missingSubmoduleFailsWithInstructions() throws Exception {
+        String output = configureMustFail();
+        assertTrue(output.contains("The llama.cpp submodule is not checked out"), output);
+        assertTrue(output.contains("git submodule update --init llama.cpp"), output);
+        assertTrue(output.contains("scripts/fetch-natives.sh"), output);
+    }
+
+    @Test
+    void submoduleOfAnotherReleaseIsRefused() throws Exception {
+        Path submodule = Files.createDirectories(project.resolve("llama.cpp"));
+        Files.writeString(submodule.resolve("CMakeLists.txt"),
+                "set(LLAMA_VERSION_MAJOR 0)\nset(LLAMA_VERSION_MINOR 7)\nset(LLAMA_VERSION_PATCH 0)\n");
+        String output = configureMustFail();
+        assertTrue(output.contains("llama.cpp/ is version '0.7.0', but the bindings are generated for 0.5.0"), output);
+    }
+
+    private String configureMustFail() throws Exception {
+        var result = NativeToolchain.ProcessResult.run(List.of("cmake", "-S", project.toString(),
+                "-B", project.resolve("build").toString()), 120);
+        assertNotEquals(0, result.exitCode(), result.output());
+        return result.output();
+    }
+}
