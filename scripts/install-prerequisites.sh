@@ -5,10 +5,11 @@
 #   gcc, cmake     native test harnesses; the llama.cpp submodule build
 #   spm_train/spm_encode (sentencepiece)  the fixture tokenizer and the tokenizer cross-check
 #   git, openssl   unpacking the v0.5.0 header bundle; integrity checks
+#   tmux           scripts/chat-tmux-demo.sh and its test (the chat example in a real terminal)
 set -euo pipefail
 declare -A package_of=(
   [npm]=npm [gcc]=gcc [g++]=g++ [cmake]=cmake [make]=make
-  [spm_train]=sentencepiece [spm_encode]=sentencepiece [git]=git [openssl]=openssl
+  [spm_train]=sentencepiece [spm_encode]=sentencepiece [git]=git [openssl]=openssl [tmux]=tmux
 )
 missing=()
 for tool in "${!package_of[@]}"; do

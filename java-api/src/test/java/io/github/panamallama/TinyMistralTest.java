@@ -34,11 +34,19 @@ class TinyMistralTest {
 
     @Test
     void mistralShape() {
+        // The fixture's params.json: dim 256, 2 layers, 8 heads / 2 KV heads, FFN 768, vocab 2000,
+        // rope_theta 1e6 (Mistral 7B v0.2's layout, scaled down).
         assertEquals("llama", model().architecture());
         assertEquals(VocabularyType.SPM, model().vocabulary().type());
+        assertEquals(2000, model().vocabulary().size());
+        assertEquals(256, model().embeddingLength());
+        assertEquals(2, model().layerCount());
+        assertEquals(8, model().headCount());
+        assertEquals(2, model().kvHeadCount());
+        assertEquals(1_000_000.0, model().ropeFreqBase().orElseThrow(), 1e-3);
         assertTrue(model().trainingContextLength() > 0);
-        assertTrue(model().kvHeadCount() > 0 && model().headCount() % model().kvHeadCount() == 0);
-        assertTrue(model().parameterCount() > 0);
+        long perLayer = 256 + 256L * 256 + 2L * 256 * 64 + 256L * 256 + 256 + 3L * 256 * 768;
+        assertEquals(2L * 256 * 2000 + 256 + 2 * perLayer, model().parameterCount());
         assertTrue(model().vocabulary().bos().isPresent());
         assertTrue(model().vocabulary().eos().isPresent());
         assertTrue(model().vocabulary().isEndOfGeneration(model().vocabulary().eos().getAsInt()));
@@ -65,6 +73,7 @@ class TinyMistralTest {
         try (LlamaContext context = model().newContext(options)) {
             List<String> pieces = new ArrayList<>();
             Completion second = context.complete("Once upon a time", generation, pieces::add);
+            System.out.println("tiny-mistral greedy continuation: " + second.text());
             assertArrayEquals(first.tokens(), second.tokens());
             assertEquals(first.text(), String.join("", pieces));
         }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "example", mixinStandardHelpOptions = true,
         description = "panama-llama example programs.",
         subcommands = {SystemInfoCommand.class, ConvertCommand.class, ConvertBenchmarkCommand.class,
-            QuantizeCommand.class, ServerCommand.class})
+            QuantizeCommand.class, ServerCommand.class, GenerateCommand.class, ChatCommand.class,
+            LongContextCommand.class, EmbedCommand.class})
 public final class Examples {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
