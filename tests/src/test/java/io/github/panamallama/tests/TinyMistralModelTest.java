@@ -1,7 +1,16 @@
-package io.github.panamallama;
+package io.github.panamallama.tests;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.panamallama.Batch;
+import io.github.panamallama.ChatSession;
+import io.github.panamallama.Completion;
+import io.github.panamallama.ContextOptions;
+import io.github.panamallama.GenerationOptions;
+import io.github.panamallama.LlamaContext;
+import io.github.panamallama.LlamaModel;
+import io.github.panamallama.Vocabulary;
+import io.github.panamallama.VocabularyType;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -10,17 +19,16 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The public API end to end on the project's converted tiny Mistral (a real SentencePiece
- * tokenizer and Mistral's layout). Skipped only while that fixture has not been built.
+ * tokenizer and Mistral's layout), which the tests module's build makes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TinyMistralTest {
+class TinyMistralModelTest {
     private LlamaModel model;
     private final ContextOptions options = ContextOptions.builder().contextLength(256).batchSize(64).threads(1).build();
 
-    /** Loads on first use; each test is reported as skipped while the fixture is missing. */
     private LlamaModel model() {
         if (model == null) {
-            model = LlamaModel.load(TestModels.tinyMistral());
+            model = LlamaModel.load(TestFixtures.directory().resolve("tiny-mistral-f32.gguf"));
         }
         return model;
     }
