@@ -70,6 +70,11 @@ public final class ChatSession {
             long totalBytes = 0;
             for (int i = 0; i < messages.size(); i++) {
                 ChatMessage message = messages.get(i);
+                if (message.content().indexOf('\0') >= 0) {
+                    // A C string ends at NUL: llama.cpp would silently drop the rest of the message.
+                    throw new IllegalArgumentException("message " + i + " (" + message.role().templateName()
+                            + ") contains a NUL character, which llama.cpp's chat template API cannot carry");
+                }
                 MemorySegment item = llama_chat_message.asSlice(chat, i);
                 llama_chat_message.role(item, call.allocateFrom(message.role().templateName()));
                 llama_chat_message.content(item, call.allocateFrom(message.content()));
@@ -145,7 +150,9 @@ public final class ChatSession {
         }
         lastReused = reused;
         history.add(ChatMessage.user(userMessage));
-        history.add(ChatMessage.assistant(completion.text()));
+        // A model can emit a NUL byte (byte-fallback token <0x00>); the history must stay
+        // formattable, and a NUL carries no text, so it is left out of the recorded reply.
+        history.add(ChatMessage.assistant(completion.text().replace("\0", "")));
         return completion;
     }
 

@@ -128,4 +128,13 @@ class ChatSessionTest {
     private int[] tokens(String text) {
         return model.vocabulary().tokenize(text, true, true);
     }
+
+    @Test
+    void aNulInAMessageIsRefusedNotTruncated() {
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> ChatSession.applyTemplate(ChatSession.FALLBACK_TEMPLATE,
+                        List.of(ChatMessage.user("before\0after")), true));
+        assertTrue(error.getMessage().contains("message 0 (user) contains a NUL"),
+                error.getMessage());
+    }
 }

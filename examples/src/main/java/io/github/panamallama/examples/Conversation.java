@@ -152,7 +152,9 @@ final class Conversation implements AutoCloseable {
      * formatted history continues the text in memory and the next turn reuses all of it.
      */
     private String assistantContent(String reply) {
-        return template.startsWith("mistral") && reply.startsWith(" ") ? reply.substring(1) : reply;
+        // NUL (a byte-fallback <0x00> token) cannot pass through llama.cpp's C-string chat API.
+        String text = reply.replace("\0", "");
+        return template.startsWith("mistral") && text.startsWith(" ") ? text.substring(1) : text;
     }
 
     /** Decodes the prompt after the reused prefix, in chunks so that a stop request is seen between them. */
