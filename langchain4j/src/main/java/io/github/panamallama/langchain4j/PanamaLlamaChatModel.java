@@ -1,14 +1,8 @@
 package io.github.panamallama.langchain4j;
 
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import java.util.List;
-import java.util.Set;
 
 /**
  * A LangChain4j {@link ChatModel} that runs a GGUF model in this process through llama.cpp.
@@ -30,11 +24,10 @@ import java.util.Set;
  * {@link ChatModelBuilder#maxConcurrentRequests(int)} contexts (default 1, so concurrent
  * requests queue). Close it to free the native memory; closing aborts requests in progress.
  */
-public final class PanamaLlamaChatModel implements ChatModel, AutoCloseable {
-    private final ChatEngine engine;
+public final class PanamaLlamaChatModel extends EngineBackedChatModel implements ChatModel {
 
     private PanamaLlamaChatModel(Builder builder) {
-        this.engine = ChatEngine.create(builder, "PanamaLlamaChatModel");
+        super(ChatEngine.create(builder, "PanamaLlamaChatModel"));
     }
 
     public static Builder builder() {
@@ -44,51 +37,6 @@ public final class PanamaLlamaChatModel implements ChatModel, AutoCloseable {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         return engine.generate(request, piece -> {}, () -> false);
-    }
-
-    @Override
-    public ChatRequestParameters defaultRequestParameters() {
-        return engine.defaults();
-    }
-
-    @Override
-    public List<ChatModelListener> listeners() {
-        return engine.listeners();
-    }
-
-    @Override
-    public Set<Capability> supportedCapabilities() {
-        return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return ModelProvider.OTHER;
-    }
-
-    /** The name responses carry. */
-    public String modelName() {
-        return engine.modelName();
-    }
-
-    /** The llama.cpp chat template in use (a built-in name or the model's Jinja text). */
-    public String chatTemplate() {
-        return engine.template();
-    }
-
-    public boolean isClosed() {
-        return engine.isClosed();
-    }
-
-    /** Frees the contexts, and the model if this chat model loaded it. Idempotent. */
-    @Override
-    public void close() {
-        engine.close();
-    }
-
-    @Override
-    public String toString() {
-        return "PanamaLlamaChatModel[" + engine.modelName() + (isClosed() ? ", closed]" : "]");
     }
 
     public static final class Builder extends ChatModelBuilder<Builder> {

@@ -1,19 +1,13 @@
 package io.github.panamallama.langchain4j;
 
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import java.util.Objects;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,15 +27,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>By default generation runs on the thread that calls {@code chat}, which returns when the
  * reply is complete; give {@link Builder#executor(Executor)} to run it elsewhere and return at once.
  */
-public final class PanamaLlamaStreamingChatModel implements StreamingChatModel, AutoCloseable {
+public final class PanamaLlamaStreamingChatModel extends EngineBackedChatModel implements StreamingChatModel {
     private static final System.Logger LOG = System.getLogger(PanamaLlamaStreamingChatModel.class.getName());
 
-    private final ChatEngine engine;
     private final Executor executor;
 
     private PanamaLlamaStreamingChatModel(Builder builder) {
+        super(ChatEngine.create(builder, "PanamaLlamaStreamingChatModel"));
         this.executor = builder.executor;
-        this.engine = ChatEngine.create(builder, "PanamaLlamaStreamingChatModel");
     }
 
     public static Builder builder() {
@@ -120,49 +113,6 @@ public final class PanamaLlamaStreamingChatModel implements StreamingChatModel, 
         public boolean isCancelled() {
             return cancelled.get();
         }
-    }
-
-    @Override
-    public ChatRequestParameters defaultRequestParameters() {
-        return engine.defaults();
-    }
-
-    @Override
-    public List<ChatModelListener> listeners() {
-        return engine.listeners();
-    }
-
-    @Override
-    public Set<Capability> supportedCapabilities() {
-        return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return ModelProvider.OTHER;
-    }
-
-    public String modelName() {
-        return engine.modelName();
-    }
-
-    public String chatTemplate() {
-        return engine.template();
-    }
-
-    public boolean isClosed() {
-        return engine.isClosed();
-    }
-
-    /** Frees the contexts, and the model if this chat model loaded it. Idempotent. */
-    @Override
-    public void close() {
-        engine.close();
-    }
-
-    @Override
-    public String toString() {
-        return "PanamaLlamaStreamingChatModel[" + engine.modelName() + (isClosed() ? ", closed]" : "]");
     }
 
     public static final class Builder extends ChatModelBuilder<Builder> {
