@@ -78,6 +78,12 @@ class QuantizeTinyMistralTest {
         assertEquals(matrixWeights + normWeights, model.parameters());
         assertEquals(matrixWeights * type.bitsPerWeight() / 8 + 4 * normWeights, model.tensorBytes(),
                 SIZE_TOLERANCE, type + ": tensor bytes");
+        try (LlamaModel quantized = LlamaModel.load(out);
+             LlamaContext context = quantized.newContext(ContextOptions.builder().contextLength(64).threads(2).build())) {
+            Completion completion = context.complete("Once upon a time", GenerationOptions.builder().maxTokens(8).build());
+            assertTrue(completion.tokens().length == 8 || completion.stopReason() == StopReason.EOS,
+                    type + " generates: " + completion.stopReason() + " after " + completion.tokens().length + " tokens");
+        }
     }
 
     @Test
