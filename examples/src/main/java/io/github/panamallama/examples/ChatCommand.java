@@ -63,10 +63,7 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (maxTokens < 1) {
-            throw new ParameterException(spec.commandLine(), "--max-tokens must be > 0: " + maxTokens);
-        }
-        sampling.check();
+        sampling.check(maxTokens);
         Path modelPath = model.resolve();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

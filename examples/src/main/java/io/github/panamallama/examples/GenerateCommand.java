@@ -78,15 +78,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String prompt = prompt();
-        if (maxTokens < 1) {
-            throw new ParameterException(spec.commandLine(), "--max-tokens must be > 0: " + maxTokens);
-        }
         for (String stop : stops) {
             if (stop.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--stop must not be empty");
             }
         }
-        sampling.check();
+        sampling.check(maxTokens);
         Optional<String> gbnf = grammarText();
         Path modelPath = model.resolve();
         PrintWriter out = spec.commandLine().getOut();

@@ -70,10 +70,7 @@ final class LongContextCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (maxTokens < 1) {
-            throw new ParameterException(spec.commandLine(), "--max-tokens must be > 0: " + maxTokens);
-        }
-        sampling.check();
+        sampling.check(maxTokens);
         Optional<String> document = file == null ? Optional.empty() : Optional.of(readDocument(file));
         String ask = question != null ? question : document.isPresent() ? DEFAULT_QUESTION : NEEDLE_QUESTION;
         if (ask.isBlank()) {

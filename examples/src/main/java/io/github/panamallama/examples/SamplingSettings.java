@@ -83,6 +83,12 @@ public final class SamplingSettings {
     }
 
     /** Fails on values out of range, before anything is loaded. */
+    /** Validates these settings and the command's own {@code --max-tokens}. */
+    public void check(int maxTokens) {
+        require(maxTokens >= 1, "--max-tokens must be > 0: " + maxTokens);
+        check();
+    }
+
     public void check() {
         require(Float.isFinite(temperature), "--temp must be a number: " + temperature);
         require(topK >= 0, "--top-k must be >= 0: " + topK);
