@@ -11,6 +11,9 @@ package io.github.panamallama;
  * @param sequences distinct sequences the memory holds (n_seq_max)
  * @param threads threads for generating single tokens
  * @param batchThreads threads for prompt/batch processing
+ * @param threadPolling how long (0-100, ggml's polling level) idle worker threads spin waiting
+ *     for the next graph before they sleep; 0 = sleep at once. The workers belong to a threadpool
+ *     the context keeps for its lifetime, as llama.cpp's own tools do
  * @param ropeFreqBase RoPE base frequency; 0 = model's
  * @param ropeFreqScale RoPE frequency scale; 0 = model's
  * @param ropeScaling RoPE scaling method
@@ -38,6 +41,7 @@ public record ContextOptions(
         int sequences,
         int threads,
         int batchThreads,
+        int threadPolling,
         float ropeFreqBase,
         float ropeFreqScale,
         RopeScalingType ropeScaling,
@@ -58,6 +62,10 @@ public record ContextOptions(
 
     /** llama.cpp's upper limit on sequences (LLAMA_MAX_SEQ). */
     public static final int MAX_SEQUENCES = 256;
+    /** ggml's most aggressive polling level. */
+    public static final int MAX_THREAD_POLLING = 100;
+    /** ggml's default polling level (ggml_threadpool_params_init). */
+    public static final int DEFAULT_THREAD_POLLING = 50;
 
     public ContextOptions {
         nonNegative("contextLength", contextLength);
@@ -71,6 +79,9 @@ public record ContextOptions(
         }
         positive("threads", threads);
         positive("batchThreads", batchThreads);
+        if (threadPolling < 0 || threadPolling > MAX_THREAD_POLLING) {
+            throw new IllegalArgumentException("threadPolling must be 0.." + MAX_THREAD_POLLING + ": " + threadPolling);
+        }
         finiteNonNegative("ropeFreqBase", ropeFreqBase);
         finiteNonNegative("ropeFreqScale", ropeFreqScale);
         nonNegative("yarnOriginalContext", yarnOriginalContext);
@@ -114,6 +125,7 @@ public record ContextOptions(
         private int sequences = 1;
         private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int batchThreads = threads;
+        private int threadPolling = DEFAULT_THREAD_POLLING;
         private float ropeFreqBase;
         private float ropeFreqScale;
         private RopeScalingType ropeScaling = RopeScalingType.MODEL_DEFAULT;
@@ -141,6 +153,7 @@ public record ContextOptions(
         /** Sets both the generation and the batch thread count. */
         public Builder threads(int count) { this.threads = count; this.batchThreads = count; return this; }
         public Builder batchThreads(int count) { this.batchThreads = count; return this; }
+        public Builder threadPolling(int level) { this.threadPolling = level; return this; }
         public Builder ropeFreqBase(float base) { this.ropeFreqBase = base; return this; }
         public Builder ropeFreqScale(float scale) { this.ropeFreqScale = scale; return this; }
         public Builder ropeScaling(RopeScalingType type) { this.ropeScaling = type; return this; }
@@ -161,7 +174,7 @@ public record ContextOptions(
 
         public ContextOptions build() {
             return new ContextOptions(contextLength, batchSize, ubatchSize != null ? ubatchSize : Math.min(512, batchSize), sequences,
-                    threads, batchThreads, ropeFreqBase, ropeFreqScale, ropeScaling, yarnExtFactor,
+                    threads, batchThreads, threadPolling, ropeFreqBase, ropeFreqScale, ropeScaling, yarnExtFactor,
                     yarnAttnFactor, yarnBetaFast, yarnBetaSlow, yarnOriginalContext, flashAttention,
                     cacheTypeK, cacheTypeV, embeddings, pooling, attention, offloadKqv, measurePerformance,
                     unifiedMemory);

@@ -8,6 +8,7 @@ import io.github.panamallama.internal.lifecycle.ThreadGuard;
 import io.github.panamallama.internal.llama.ggml_abort_callback;
 import io.github.panamallama.internal.llama.llama_context_params;
 import io.github.panamallama.internal.llama.llama_perf_context_data;
+import io.github.panamallama.internal.runtime.ContextThreadpools;
 import io.github.panamallama.internal.runtime.NativeLog;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,6 +40,7 @@ public final class LlamaContext implements AutoCloseable {
     private final Lifetime lifetime;
     private final ThreadGuard guard = new ThreadGuard("LlamaContext");
     private final MemorySegment handle;
+    private final ContextThreadpools threadpools;
     private final AbortFlag abortFlag;
     private final ContextMemory memory;
     private final Cleaner.Cleanable cleanable;
@@ -55,11 +57,12 @@ public final class LlamaContext implements AutoCloseable {
     /** The generation that owns this context while open (guarded by {@link #guard}). */
     private CompletionStream activeStream;
 
-    private LlamaContext(LlamaModel model, Lifetime lifetime, MemorySegment handle, AbortFlag abortFlag,
-            ContextOptions options) {
+    private LlamaContext(LlamaModel model, Lifetime lifetime, MemorySegment handle, ContextThreadpools threadpools,
+            AbortFlag abortFlag, ContextOptions options) {
         this.model = model;
         this.lifetime = lifetime;
         this.handle = handle;
+        this.threadpools = threadpools;
         this.abortFlag = abortFlag;
         this.contextLength = llama_n_ctx(handle);
         this.batchSize = llama_n_batch(handle);
@@ -92,19 +95,27 @@ public final class LlamaContext implements AutoCloseable {
         try {
             AbortFlag abortFlag = new AbortFlag();
             abortFlag.callback = ggml_abort_callback.allocate(abortFlag::test, lifetime.arena());
+            ContextThreadpools threadpools = ContextThreadpools.create(options.threads(), options.batchThreads(),
+                    options.threadPolling());
             MemorySegment handle;
             try (Arena call = Arena.ofConfined(); NativeLog.ErrorCapture errors = NativeLog.captureErrors()) {
                 MemorySegment params = llama_context_default_params(call);
                 applyOptions(params, options);
                 handle = llama_init_from_model(model.handle(), params);
                 if (handle.equals(MemorySegment.NULL)) {
+                    threadpools.free();
                     String reason = errors.text();
                     throw new LlamaException("Cannot create a context on " + model.path().getFileName() + ": "
                             + (reason.isEmpty() ? "llama.cpp refused the options " + options : reason));
                 }
             }
-            return new LlamaContext(model, lifetime, handle.reinterpret(lifetime.arena(), c -> llama_free(c)),
-                    abortFlag, options);
+            threadpools.attachTo(handle);
+            // The pools outlive the context: llama_free first, then the threads it computed on.
+            MemorySegment owned = handle.reinterpret(lifetime.arena(), c -> {
+                llama_free(c);
+                threadpools.free();
+            });
+            return new LlamaContext(model, lifetime, owned, threadpools, abortFlag, options);
         } catch (RuntimeException | Error e) {
             lifetime.close();
             throw e;
@@ -212,6 +223,7 @@ public final class LlamaContext implements AutoCloseable {
         }
         enter();
         try {
+            threadpools.resize(handle, threads, batchThreads);
             llama_set_n_threads(handle, threads, batchThreads);
         } finally {
             exit();

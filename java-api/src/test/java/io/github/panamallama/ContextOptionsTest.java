@@ -36,6 +36,11 @@ class ContextOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().sequences(0).build());
         assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().sequences(257).build());
         assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().threads(0).build());
+        IllegalArgumentException polling = assertThrows(IllegalArgumentException.class,
+                () -> ContextOptions.builder().threadPolling(101).build());
+        assertTrue(polling.getMessage().contains("101"), polling.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().threadPolling(-1).build());
+        assertEquals(ContextOptions.DEFAULT_THREAD_POLLING, ContextOptions.defaults().threadPolling());
         assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().ropeFreqBase(Float.NaN).build());
         assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().ropeFreqScale(-1).build());
         assertThrows(IllegalArgumentException.class, () -> ContextOptions.builder().flashAttention(null).build());

@@ -53,6 +53,53 @@ class LlamaContextTest {
         }
     }
 
+    /** Native threads of this process (Linux), Java and ggml workers alike. */
+    private static long processThreads() throws java.io.IOException {
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            return tasks.count();
+        }
+    }
+
+    @Test
+    void workerThreadsLiveAsLongAsTheContext() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(Path.of("/proc/self/task")),
+                "needs /proc to count threads");
+        ContextOptions three = ContextOptions.builder().contextLength(256).batchSize(64).threads(3).build();
+        long before = processThreads();
+        try (LlamaContext context = model.newContext(three); Batch batch = new Batch(64)) {
+            // A persistent pool: two workers besides the calling thread, there before any decode
+            // and still there after several, instead of a new thread per computed graph.
+            assertEquals(before + 2, processThreads());
+            for (int i = 0; i < 3; i++) {
+                context.memory().clear();
+                decodePrompt(context, batch);
+                assertEquals(before + 2, processThreads());
+            }
+        }
+        assertEquals(before, processThreads(), "the pool's threads end with the context");
+    }
+
+    @Test
+    void moreThreadsAfterCreationGetANewPoolAndTheSameLogits() {
+        float[] expected;
+        try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(64)) {
+            expected = decodePrompt(context, batch);
+        }
+        for (int polling : new int[] {0, ContextOptions.MAX_THREAD_POLLING}) {
+            ContextOptions options = ContextOptions.builder().contextLength(256).batchSize(64).threads(1)
+                    .threadPolling(polling).build();
+            try (LlamaContext context = model.newContext(options); Batch batch = new Batch(64)) {
+                context.setThreads(3, 2);
+                assertEquals(3, context.threads());
+                assertEquals(2, context.batchThreads());
+                float[] logits = decodePrompt(context, batch);
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], logits[i], 1e-3f, "logit " + i + " at polling " + polling);
+                }
+            }
+        }
+    }
+
     @Test
     void decodeGivesDeterministicLogits() {
         float[] first;

@@ -573,6 +573,72 @@ public class llama_h extends llama_h$shared {
     }
     /**
      * {@snippet lang=c :
+     * typedef struct ggml_threadpool *ggml_threadpool_t
+     * }
+     */
+    public static final AddressLayout ggml_threadpool_t = llama_h.C_POINTER;
+
+    private static class ggml_threadpool_params_init {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            llama_h.C_POINTER,
+            llama_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("ggml_threadpool_params_init").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern void ggml_threadpool_params_init(struct ggml_threadpool_params *p, int n_threads)
+     * }
+     */
+    public static FunctionDescriptor ggml_threadpool_params_init$descriptor() {
+        return ggml_threadpool_params_init.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern void ggml_threadpool_params_init(struct ggml_threadpool_params *p, int n_threads)
+     * }
+     */
+    public static MethodHandle ggml_threadpool_params_init$handle() {
+        return ggml_threadpool_params_init.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern void ggml_threadpool_params_init(struct ggml_threadpool_params *p, int n_threads)
+     * }
+     */
+    public static MemorySegment ggml_threadpool_params_init$address() {
+        return ggml_threadpool_params_init.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern void ggml_threadpool_params_init(struct ggml_threadpool_params *p, int n_threads)
+     * }
+     */
+    public static void ggml_threadpool_params_init(MemorySegment p, int n_threads) {
+        var mh$ = ggml_threadpool_params_init.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("ggml_threadpool_params_init", p, n_threads);
+            }
+            mh$.invokeExact(p, n_threads);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    /**
+     * {@snippet lang=c :
      * typedef struct ggml_backend_buffer_type *ggml_backend_buffer_type_t
      * }
      */
@@ -1116,6 +1182,67 @@ public class llama_h extends llama_h$shared {
         }
     }
 
+    private static class ggml_backend_reg_get_proc_address {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            llama_h.C_POINTER,
+            llama_h.C_POINTER,
+            llama_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("ggml_backend_reg_get_proc_address").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern void *ggml_backend_reg_get_proc_address(ggml_backend_reg_t reg, const char *name)
+     * }
+     */
+    public static FunctionDescriptor ggml_backend_reg_get_proc_address$descriptor() {
+        return ggml_backend_reg_get_proc_address.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern void *ggml_backend_reg_get_proc_address(ggml_backend_reg_t reg, const char *name)
+     * }
+     */
+    public static MethodHandle ggml_backend_reg_get_proc_address$handle() {
+        return ggml_backend_reg_get_proc_address.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern void *ggml_backend_reg_get_proc_address(ggml_backend_reg_t reg, const char *name)
+     * }
+     */
+    public static MemorySegment ggml_backend_reg_get_proc_address$address() {
+        return ggml_backend_reg_get_proc_address.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern void *ggml_backend_reg_get_proc_address(ggml_backend_reg_t reg, const char *name)
+     * }
+     */
+    public static MemorySegment ggml_backend_reg_get_proc_address(MemorySegment reg, MemorySegment name) {
+        var mh$ = ggml_backend_reg_get_proc_address.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("ggml_backend_reg_get_proc_address", reg, name);
+            }
+            return (MemorySegment)mh$.invokeExact(reg, name);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class ggml_backend_reg_count {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             llama_h.C_LONG    );
@@ -1227,6 +1354,66 @@ public class llama_h extends llama_h$shared {
                 traceDowncall("ggml_backend_reg_get", index);
             }
             return (MemorySegment)mh$.invokeExact(index);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class ggml_backend_reg_by_name {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            llama_h.C_POINTER,
+            llama_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("ggml_backend_reg_by_name").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ggml_backend_reg_t ggml_backend_reg_by_name(const char *name)
+     * }
+     */
+    public static FunctionDescriptor ggml_backend_reg_by_name$descriptor() {
+        return ggml_backend_reg_by_name.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ggml_backend_reg_t ggml_backend_reg_by_name(const char *name)
+     * }
+     */
+    public static MethodHandle ggml_backend_reg_by_name$handle() {
+        return ggml_backend_reg_by_name.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ggml_backend_reg_t ggml_backend_reg_by_name(const char *name)
+     * }
+     */
+    public static MemorySegment ggml_backend_reg_by_name$address() {
+        return ggml_backend_reg_by_name.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ggml_backend_reg_t ggml_backend_reg_by_name(const char *name)
+     * }
+     */
+    public static MemorySegment ggml_backend_reg_by_name(MemorySegment name) {
+        var mh$ = ggml_backend_reg_by_name.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("ggml_backend_reg_by_name", name);
+            }
+            return (MemorySegment)mh$.invokeExact(name);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
