@@ -14,60 +14,90 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Prints prompt-processing and generation speed through the Java API and through the plain C
- * program, run alternately in one process on the same library and model, with their ratio;
- * and the bytes the Java side allocates per generated token. Not a test: run it with
- * {@code scripts/benchmark.sh [model.gguf] [rounds]}.
+ * Generation speed through the Java API against the plain C loop, side by side in one process.
+ *
+ * <p>Each round runs, in this order: the C reference program as a separate process (another
+ * llama.cpp process on the same model, just before ours, as a server beside a CLI would be);
+ * the Java API; the C loop in-process with the same context settings and the same persistent
+ * threadpool ({@link NativeGenerationLoop}); and the C loop in-process with ggml's per-graph
+ * threads, which is what both sides did before contexts kept a pool. The Java/C ratio is taken
+ * per round and reported as its median with the lowest and highest round.
+ *
+ * <p>Not a test: run it with {@code scripts/benchmark.sh [model.gguf] [rounds]}. Properties:
+ * {@code bench.threads} (default 2), {@code bench.polling} (default ggml's 50).
  */
 public final class GenerationBenchmark {
     private static final int THREADS = Integer.getInteger("bench.threads", 2);
+    private static final int POLLING = Integer.getInteger("bench.polling", ContextOptions.DEFAULT_THREAD_POLLING);
     private static final int GENERATED = 256;
 
     private GenerationBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws Throwable {
         Path model = args.length > 0 ? Path.of(args[0]) : TestFixtures.tinyMistralF16();
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         String prompt = String.join(" ", Collections.nCopies(40, "The quick brown fox jumps over the lazy dog."));
         Path work = Files.createTempDirectory("panama-llama-bench");
-        ReferenceProgram reference = ReferenceProgram.compile(work);
-        List<double[]> java = new ArrayList<>();
-        List<double[]> c = new ArrayList<>();
+        ReferenceProgram otherProcess = ReferenceProgram.compile(work);
+        NativeGenerationLoop c = NativeGenerationLoop.compile(work);
+        List<NativeGenerationLoop.Speeds> java = new ArrayList<>();
+        List<NativeGenerationLoop.Speeds> pooled = new ArrayList<>();
+        List<NativeGenerationLoop.Speeds> perGraph = new ArrayList<>();
+        List<Double> otherProcessGeneration = new ArrayList<>();
         try (LlamaModel llama = LlamaModel.load(model)) {
             int promptTokens = llama.vocabulary().tokenize(prompt, true, true).length;
             // Warm-up: class loading and JIT compilation of the loop, which would otherwise run on
             // compiler threads competing with ggml's threads for the cores during the first rounds.
             for (int i = 0; i < 3; i++) {
                 javaRun(llama, prompt, promptTokens, GENERATED);
+                c.generate(llama, prompt, GENERATED, THREADS, POLLING);
             }
+            System.out.printf("round  other process tg | Java pp, tg | C pp, tg (same pool) | Java/C tg | C tg (per-graph threads)%n");
             for (int round = 0; round < rounds; round++) {
+                var other = otherProcess.run(model, GENERATED, "greedy", THREADS, prompt, true).figures();
+                otherProcessGeneration.add(other.get("generated_tokens") * 1e6 / other.get("generation_us"));
                 java.add(javaRun(llama, prompt, promptTokens, GENERATED));
-                var run = reference.run(model, GENERATED, "greedy", THREADS, prompt, true);
-                c.add(new double[] {
-                        run.figures().get("prompt_tokens") * 1e6 / run.figures().get("prompt_us"),
-                        run.figures().get("generated_tokens") * 1e6 / run.figures().get("generation_us")});
+                pooled.add(c.generate(llama, prompt, GENERATED, THREADS, POLLING));
+                perGraph.add(c.generate(llama, prompt, GENERATED, THREADS, NativeGenerationLoop.NO_THREADPOOL));
+                System.out.printf("%5d %17.1f | %7.0f %6.1f | %7.0f %6.1f | %9.3f | %6.1f%n", round,
+                        otherProcessGeneration.getLast(), java.getLast().prompt(), java.getLast().generation(),
+                        pooled.getLast().prompt(), pooled.getLast().generation(),
+                        java.getLast().generation() / pooled.getLast().generation(), perGraph.getLast().generation());
             }
             double perToken = allocatedPerToken(llama, prompt, promptTokens);
-            System.out.printf("model: %s, prompt %d tokens, %d generated, %d threads, median of %d rounds%n",
-                    model.getFileName(), promptTokens, GENERATED, THREADS, rounds);
-            print("prompt processing", median(java, 0), median(c, 0));
-            print("generation", median(java, 1), median(c, 1));
+            System.out.printf("model: %s, prompt %d tokens, %d generated, %d threads, polling %d, %d rounds%n",
+                    model.getFileName(), promptTokens, GENERATED, THREADS, POLLING, rounds);
+            printRatio("prompt processing", java, pooled, NativeGenerationLoop.Speeds::prompt);
+            printRatio("generation", java, pooled, NativeGenerationLoop.Speeds::generation);
+            System.out.printf("C loop with per-graph threads: generation median %.1f tok/s%n",
+                    median(perGraph.stream().map(NativeGenerationLoop.Speeds::generation).toList()));
+            System.out.printf("C program in its own process (loads the model each run): generation median %.1f tok/s%n",
+                    median(otherProcessGeneration));
             System.out.printf("Java heap allocated per generated token: %.0f bytes%n", perToken);
         }
     }
 
-    private static void print(String what, double java, double c) {
-        System.out.printf("%-18s Java %9.1f tok/s   C %9.1f tok/s   Java/C %.3f%n", what, java, c, java / c);
+    private static void printRatio(String what, List<NativeGenerationLoop.Speeds> java, List<NativeGenerationLoop.Speeds> c,
+            java.util.function.ToDoubleFunction<NativeGenerationLoop.Speeds> figure) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < java.size(); i++) {
+            ratios.add(figure.applyAsDouble(java.get(i)) / figure.applyAsDouble(c.get(i)));
+        }
+        System.out.printf("%-18s Java %9.1f tok/s   C %9.1f tok/s   Java/C median %.3f (rounds %.3f - %.3f)%n", what,
+                median(java.stream().map(figure::applyAsDouble).toList()),
+                median(c.stream().map(figure::applyAsDouble).toList()),
+                median(ratios), Collections.min(ratios), Collections.max(ratios));
     }
 
-    /** Prompt tokens/s and generation tokens/s of one greedy run with the C program's settings. */
-    private static double[] javaRun(LlamaModel model, String prompt, int promptTokens, int generate) {
+    /** Prompt and generation tokens/s of one greedy run with the C loop's settings. */
+    private static NativeGenerationLoop.Speeds javaRun(LlamaModel model, String prompt, int promptTokens, int generate) {
         ContextOptions options = ContextOptions.builder().contextLength(promptTokens + generate)
-                .batchSize(promptTokens).threads(THREADS).build();
+                .batchSize(promptTokens).threads(THREADS).threadPolling(POLLING).build();
         try (LlamaContext context = LlamaContext.create(model, options); Sampler greedy = Sampler.greedy(model)) {
             Completion completion = context.complete(prompt, GenerationOptions.builder()
                     .maxTokens(generate).sampler(greedy).parseSpecial(true).build());
-            return new double[] {completion.timings().promptTokensPerSecond(), completion.timings().tokensPerSecond()};
+            return new NativeGenerationLoop.Speeds(completion.timings().promptTokensPerSecond(),
+                    completion.timings().tokensPerSecond());
         }
     }
 
@@ -84,8 +114,8 @@ public final class GenerationBenchmark {
         return (double) (longRun - shortRun) / (GENERATED - GENERATED / 4);
     }
 
-    private static double median(List<double[]> runs, int index) {
-        double[] values = runs.stream().mapToDouble(run -> run[index]).sorted().toArray();
-        return values[values.length / 2];
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 }
