@@ -158,8 +158,9 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
     }
 
     /**
-     * Most tokens in a reply; default 512 (a reply cut there finishes with {@code LENGTH}). The
-     * context ({@link #contextLength(int)}) bounds prompt plus reply in any case.
+     * Most tokens in a reply; default {@link io.github.panamallama.GenerationOptions#DEFAULT_MAX_TOKENS}
+     * (256; a reply cut there finishes with {@code LENGTH}). The context
+     * ({@link #contextLength(int)}) bounds prompt plus reply in any case.
      */
     public B maxTokens(Integer maxTokens) {
         this.maxTokens = maxTokens;

@@ -18,8 +18,8 @@ import java.util.OptionalLong;
  * (request values over the model's defaults) and checked before any native work.
  *
  * @param temperature 0 = greedy (always the most likely token)
- * @param maxOutputTokens the request's, else {@link #DEFAULT_MAX_OUTPUT_TOKENS}; a full context
- *     ends the reply sooner
+ * @param maxOutputTokens the request's, else {@link GenerationOptions#DEFAULT_MAX_TOKENS}; a full
+ *     context ends the reply sooner
  * @param grammar GBNF (root rule {@code root}) when a JSON response format was asked for
  */
 record RequestSettings(
@@ -34,14 +34,6 @@ record RequestSettings(
 
     /** llama.cpp's usual default temperature, used when neither the request nor the model sets one. */
     static final double DEFAULT_TEMPERATURE = 0.8;
-    /**
-     * The reply's length limit when neither the request nor the model sets one. Bounded, because
-     * a chat call blocks its thread until the reply ends: an instruction-tuned model stops well
-     * before this, but a base model (or the fixture's random weights) may never emit end-of-text
-     * and would run until the context is full (4096 tokens, minutes on a CPU). A cut reply
-     * finishes with {@code LENGTH}, so the caller sees it and raises the limit.
-     */
-    static final int DEFAULT_MAX_OUTPUT_TOKENS = 512;
     /** How many recent tokens frequency/presence penalties look at. */
     static final int PENALTY_WINDOW = 64;
     /** The grammar of any JSON object ({@code ResponseFormat.JSON} without a schema). */
@@ -84,7 +76,7 @@ record RequestSettings(
                 Optional.ofNullable(p.topK()),
                 finiteOrZero("frequencyPenalty", p.frequencyPenalty()),
                 finiteOrZero("presencePenalty", p.presencePenalty()),
-                p.maxOutputTokens() == null ? DEFAULT_MAX_OUTPUT_TOKENS : p.maxOutputTokens(),
+                p.maxOutputTokens() == null ? GenerationOptions.DEFAULT_MAX_TOKENS : p.maxOutputTokens(),
                 stops,
                 grammar(p.responseFormat()));
     }

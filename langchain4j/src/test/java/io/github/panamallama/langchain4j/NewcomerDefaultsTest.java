@@ -11,6 +11,7 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
+import io.github.panamallama.GenerationOptions;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,10 +89,10 @@ class NewcomerDefaultsTest {
     private static void assertUsage(TokenUsage usage, FinishReason reason) {
         assertTrue(usage.inputTokenCount() > 1, "input tokens " + usage.inputTokenCount());
         assertTrue(usage.outputTokenCount() >= 1, "output tokens " + usage.outputTokenCount());
-        assertTrue(usage.outputTokenCount() <= RequestSettings.DEFAULT_MAX_OUTPUT_TOKENS,
+        assertTrue(usage.outputTokenCount() <= GenerationOptions.DEFAULT_MAX_TOKENS,
                 "output tokens " + usage.outputTokenCount() + " within the default limit");
         if (reason == FinishReason.LENGTH) {
-            assertEquals(RequestSettings.DEFAULT_MAX_OUTPUT_TOKENS, usage.outputTokenCount());
+            assertEquals(GenerationOptions.DEFAULT_MAX_TOKENS, usage.outputTokenCount());
         }
         assertEquals(usage.inputTokenCount() + usage.outputTokenCount(), usage.totalTokenCount());
     }

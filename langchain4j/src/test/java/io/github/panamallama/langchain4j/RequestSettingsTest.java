@@ -25,7 +25,7 @@ class RequestSettingsTest {
         assertEquals(RequestSettings.DEFAULT_TEMPERATURE, s.temperature());
         assertEquals(Optional.empty(), s.topP());
         assertEquals(Optional.empty(), s.topK());
-        assertEquals(RequestSettings.DEFAULT_MAX_OUTPUT_TOKENS, s.maxOutputTokens());
+        assertEquals(GenerationOptions.DEFAULT_MAX_TOKENS, s.maxOutputTokens());
         assertEquals(List.of(), s.stopSequences());
         assertEquals(Optional.empty(), s.grammar());
         assertFalse(s.greedy());
@@ -41,7 +41,7 @@ class RequestSettingsTest {
         assertEquals(7, options.maxTokens());
         assertEquals(List.of("\n\n", "END"), options.stopStrings());
         assertTrue(options.addSpecial() && options.parseSpecial());
-        assertEquals(RequestSettings.DEFAULT_MAX_OUTPUT_TOKENS,
+        assertEquals(GenerationOptions.DEFAULT_MAX_TOKENS,
                 settings(ChatRequestParameters.builder().build()).generationOptions(null).maxTokens());
     }
 

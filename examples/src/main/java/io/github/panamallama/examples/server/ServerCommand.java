@@ -1,6 +1,7 @@
 package io.github.panamallama.examples.server;
 
 import io.github.panamallama.ContextOptions;
+import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.examples.ModelOption;
 import java.nio.file.Path;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Option;
         description = {"An OpenAI-compatible HTTP server: /v1/models, /v1/completions, /v1/chat/completions "
                 + "(stream: true gives server-sent events), /v1/embeddings.",
                 "Requests run in --parallel slots (one context each); up to --queue more wait; beyond that "
-                + "the server answers 429 at once. Ctrl-C shuts down gracefully."})
+                + "the server answers 429 at once. Ctrl-C shuts down gracefully.",
+                "A chat request without max_tokens gets up to " + GenerationOptions.DEFAULT_MAX_TOKENS
+                + " tokens (finish_reason \"length\" when cut); a completion, OpenAI's 16."})
 public final class ServerCommand implements Callable<Integer> {
     @Mixin
     ModelOption modelOption;
