@@ -6,6 +6,8 @@
 #        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server under 1 and 4 streaming
 #                                                    clients: requests/s, time to first token
 set -euo pipefail
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 ./mvnw -q -B -DskipNatives -pl tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath >/dev/null
