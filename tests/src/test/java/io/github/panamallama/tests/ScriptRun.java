@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +22,12 @@ public record ScriptRun(int exitCode, String stdout, String stderr) {
     }
 
     public static ScriptRun run(Duration timeout, Path script, String... arguments) throws IOException, InterruptedException {
+        return run(timeout, Map.of(), script, arguments);
+    }
+
+    /** With extra environment variables (e.g. {@code JAVA_OPTS}). */
+    public static ScriptRun run(Duration timeout, Map<String, String> environment, Path script, String... arguments)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(arguments));
         Path out = Files.createTempFile("script-out", ".txt");
@@ -30,6 +37,7 @@ public record ScriptRun(int exitCode, String stdout, String stderr) {
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().putAll(environment);
             Process process = builder.start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
