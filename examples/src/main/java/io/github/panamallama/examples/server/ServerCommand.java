@@ -3,6 +3,7 @@ package io.github.panamallama.examples.server;
 import io.github.panamallama.ContextOptions;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaModel;
+import io.github.panamallama.ModelOptions;
 import io.github.panamallama.examples.ModelOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -49,7 +50,8 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path path = modelOption.resolve();
-        LlamaModel model = LlamaModel.load(path);
+        LlamaModel model = LlamaModel.load(path,
+                ModelOptions.builder().progressListener(ModelOption.loadProgress()).build());
         // Slots decode at the same time; ggml's threads spin while they wait for each other, so
         // more threads than cores in total makes every slot crawl (measured: 4 clients on 2
         // cores fell from ~12 to 0.5 requests/s with llama.cpp's default threads per slot).
