@@ -5,6 +5,8 @@
 # Usage: scripts/chat-tmux-demo.sh [chat options]   (default: the built-in model, 200-token answers)
 # Needs tmux (scripts/install-prerequisites.sh installs it) and a built checkout.
 set -euo pipefail
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 command -v tmux >/dev/null || { echo "tmux is not installed: run scripts/install-prerequisites.sh" >&2; exit 1; }
 [ $# -gt 0 ] || set -- --max-tokens 200 --temp 0.8 --seed 42

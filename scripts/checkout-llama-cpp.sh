@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Checks out the llama.cpp submodule at release v0.5.0 and records that commit as the
 # submodule's gitlink (commit the result to pin it). Needs access to GitHub.
-# Usage: scripts/checkout-llama-cpp.sh
+# Usage: scripts/checkout-llama-cpp.sh [--help]
 set -euo pipefail
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  ?*) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tag=v0.5.0
 url="$(git -C "$root" config -f .gitmodules submodule.llama.cpp.url)"

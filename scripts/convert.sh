@@ -5,7 +5,9 @@
 #   Extra options go to the converter, e.g. --context-length 32768 (see: scripts/example convert --help).
 #   JAVA_OPTS adds JVM options (default -Xmx2g: conversion streams, memory stays bounded).
 set -euo pipefail
-[ $# -ge 2 ] || { sed -n '2,6p' "$0" >&2; exit 2; }
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
+[ $# -ge 2 ] || { usage >&2; exit 2; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
 input="$1"; output="$2"; shift 2
 type=f16

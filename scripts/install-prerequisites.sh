@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs the system tools the build and tests use, on Debian/Ubuntu (as root or with sudo).
 # Idempotent: a tool already on PATH is left alone, whoever installed it.
+# Usage: scripts/install-prerequisites.sh [--help]
 #   npm            fetches the pinned prebuilt llama.cpp (scripts/fetch-natives.sh)
 #   gcc, cmake     native test harnesses; the llama.cpp submodule build
 #   spm_train/spm_encode (sentencepiece)  the fixture tokenizer and the tokenizer cross-check
 #   git, openssl   unpacking the v0.5.0 header bundle; integrity checks
 #   tmux           scripts/chat-tmux-demo.sh and its test (the chat example in a real terminal)
 set -euo pipefail
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  ?*) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+esac
 declare -A package_of=(
   [npm]=npm [gcc]=gcc [g++]=g++ [cmake]=cmake [make]=make
   [spm_train]=sentencepiece [spm_encode]=sentencepiece [git]=git [openssl]=openssl [tmux]=tmux

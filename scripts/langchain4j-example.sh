@@ -3,6 +3,8 @@
 # checkout: build it first with ./mvnw -pl langchain4j -am package -DskipTests
 # Usage: scripts/langchain4j-example.sh [model.gguf]   (default: the tiny-Mistral test fixture)
 set -euo pipefail
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 jar="$(ls "$root"/langchain4j/target/panama-llama-langchain4j-*.jar 2>/dev/null | grep -v -- '-sources' | head -1 || true)"

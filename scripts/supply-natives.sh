@@ -7,7 +7,13 @@
 #   - always: the pinned prebuilt release and headers (scripts/fetch-natives.sh), which the
 #     loader falls back to and the native test harnesses compile against.
 # PANAMA_LLAMA_SKIP_CMAKE=1 skips the submodule build.
+# Usage: scripts/supply-natives.sh [--help]
 set -euo pipefail
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  ?*) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 if [ -f "$root/llama.cpp/CMakeLists.txt" ] && [ -z "${PANAMA_LLAMA_SKIP_CMAKE:-}" ]; then

@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * How to generate. Immutable; start from {@link #builder()}.
  *
- * @param maxTokens most tokens to generate
+ * @param maxTokens most tokens to generate (default {@link #DEFAULT_MAX_TOKENS})
  * @param stopStrings generation ends when the text contains one (it is not included)
  * @param sampler how to choose tokens; empty = greedy. A given sampler is not closed by the
  *     generation and keeps its state (call {@link Sampler#reset()} between generations)
@@ -19,6 +19,15 @@ public record GenerationOptions(
         Optional<Sampler> sampler,
         boolean addSpecial,
         boolean parseSpecial) {
+
+    /**
+     * The reply length limit when none is asked for, here and in the LangChain4j chat models and
+     * the example server's chat endpoint. Bounded on purpose: an instruction-tuned model ends
+     * its answer well before, but a base model (the flagship Mistral 7B v0.2 is one) rarely
+     * emits end-of-text and would otherwise run until the context is full, minutes on a CPU.
+     * The generation then stops with {@link StopReason#MAX_TOKENS}, which callers can see.
+     */
+    public static final int DEFAULT_MAX_TOKENS = 256;
 
     public GenerationOptions {
         if (maxTokens < 1) {
@@ -41,7 +50,7 @@ public record GenerationOptions(
     }
 
     public static final class Builder {
-        private int maxTokens = 256;
+        private int maxTokens = DEFAULT_MAX_TOKENS;
         private List<String> stopStrings = List.of();
         private Sampler sampler;
         private boolean addSpecial = true;

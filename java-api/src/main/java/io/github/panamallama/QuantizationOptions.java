@@ -10,14 +10,17 @@ package io.github.panamallama;
  * @param pure give every quantizable tensor the type's main tensor type, without the mixes'
  *     higher-precision exceptions
  * @param keepSplit write as many shards as the input has
+ * @param listener told after each tensor how far the quantization is ({@link QuantizationListener#NONE}
+ *     by default)
  */
 public record QuantizationOptions(int threads, boolean allowRequantize, boolean quantizeOutputTensor,
-        boolean pure, boolean keepSplit) {
+        boolean pure, boolean keepSplit, QuantizationListener listener) {
 
     public QuantizationOptions {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be 0 (all) or positive, got " + threads);
         }
+        java.util.Objects.requireNonNull(listener, "listener");
     }
 
     /** llama.cpp's defaults: all threads, no requantizing, output tensor quantized, mixes on. */
@@ -31,7 +34,7 @@ public record QuantizationOptions(int threads, boolean allowRequantize, boolean 
 
     public Builder toBuilder() {
         return new Builder().threads(threads).allowRequantize(allowRequantize)
-                .quantizeOutputTensor(quantizeOutputTensor).pure(pure).keepSplit(keepSplit);
+                .quantizeOutputTensor(quantizeOutputTensor).pure(pure).keepSplit(keepSplit).listener(listener);
     }
 
     public static final class Builder {
@@ -40,6 +43,7 @@ public record QuantizationOptions(int threads, boolean allowRequantize, boolean 
         private boolean quantizeOutputTensor = true;
         private boolean pure = false;
         private boolean keepSplit = false;
+        private QuantizationListener listener = QuantizationListener.NONE;
 
         private Builder() {
         }
@@ -69,9 +73,18 @@ public record QuantizationOptions(int threads, boolean allowRequantize, boolean 
             return this;
         }
 
-        /** @throws IllegalArgumentException if threads is negative */
+        /** Told after each tensor how far the quantization is, e.g. a {@code TerminalProgressBar}. */
+        public Builder listener(QuantizationListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if threads is negative
+         * @throws NullPointerException if the listener is null
+         */
         public QuantizationOptions build() {
-            return new QuantizationOptions(threads, allowRequantize, quantizeOutputTensor, pure, keepSplit);
+            return new QuantizationOptions(threads, allowRequantize, quantizeOutputTensor, pure, keepSplit, listener);
         }
     }
 }

@@ -2,7 +2,10 @@ package io.github.panamallama;
 
 import static io.github.panamallama.internal.llama.llama_h.*;
 
+import io.github.panamallama.gguf.GgufFile;
+import io.github.panamallama.gguf.GgufTensorInfo;
 import io.github.panamallama.internal.llama.llama_model_quantize_params;
+import io.github.panamallama.internal.runtime.NativeLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -14,14 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Quantizes a GGUF model file with llama.cpp ({@code llama_model_quantize}), e.g. an F16 or
  * BF16 conversion down to {@link QuantizationType#Q4_K_M}.
  *
- * <p>llama.cpp reports no progress while it works (its parameters have no callback) and
- * writes its reasons for a failure to its log ({@link System.Logger}
+ * <p>llama.cpp's quantizer has no progress callback, but it logs a line per tensor; a
+ * {@link QuantizationListener} given in the options hears about each tensor from those lines.
+ * llama.cpp writes its reasons for a failure to its log too ({@link System.Logger}
  * {@code io.github.panamallama.llama.cpp}). What can be checked beforehand is checked here, so
  * that a bad argument is an exception naming it rather than a failure deep in native code.
  */
@@ -44,6 +50,8 @@ public final class Quantizer {
      *     the input or cannot be written, or the type needs an importance matrix
      * @throws QuantizationException if llama.cpp fails (e.g. the GGUF holds no model it knows)
      * @throws NativeLibraryException if llama.cpp cannot be loaded
+     * @throws RuntimeException what the options' listener threw, once llama.cpp has finished
+     *     (it cannot be stopped midway; the output is then left as llama.cpp wrote it)
      */
     public static QuantizationResult quantize(Path input, Path output, QuantizationType type,
             QuantizationOptions options) {
@@ -62,7 +70,9 @@ public final class Quantizer {
         LlamaRuntime.get();
         int status;
         long start = System.nanoTime();
-        try (Arena arena = Arena.ofConfined()) {
+        QuantizationProgressTracker tracker = new QuantizationProgressTracker(options.listener(),
+                options.listener() == QuantizationListener.NONE ? Map.of() : tensorBytes(input), start);
+        try (Arena arena = Arena.ofConfined(); NativeLog.Observation log = NativeLog.observe(tracker)) {
             MemorySegment params = llama_model_quantize_default_params(arena);
             llama_model_quantize_params.nthread(params, options.threads());
             llama_model_quantize_params.ftype(params, ftype(type));
@@ -78,16 +88,50 @@ public final class Quantizer {
             if (created) {
                 deleteQuietly(output);
             }
-            throw new QuantizationException("llama.cpp could not quantize " + input + " to " + type + " into "
-                    + output + " (status " + status + "); the llama.cpp log (System.Logger "
+            QuantizationException failure = new QuantizationException("llama.cpp could not quantize " + input + " to "
+                    + type + " into " + output + " (status " + status + "); the llama.cpp log (System.Logger "
                     + "io.github.panamallama.llama.cpp) gives the reason");
+            if (tracker.failure() != null) {
+                failure.addSuppressed(tracker.failure());
+            }
+            throw failure;
         }
+        rethrowListenerFailure(tracker.failure());
+        QuantizationResult result;
         try {
-            return new QuantizationResult(output, type, inputBytes, Files.size(output), elapsed);
+            result = new QuantizationResult(output, type, inputBytes, Files.size(output), elapsed);
         } catch (IOException e) {
             throw new QuantizationException("llama.cpp reported success but " + output + " cannot be read: "
                     + e.getMessage());
         }
+        options.listener().finished(result);
+        return result;
+    }
+
+    /** Each tensor's size by name, for progress by bytes; empty if our GGUF reader cannot read it. */
+    private static Map<String, Long> tensorBytes(Path input) {
+        try (GgufFile gguf = GgufFile.open(input)) {
+            Map<String, Long> sizes = new HashMap<>();
+            for (GgufTensorInfo tensor : gguf.tensors()) {
+                sizes.put(tensor.name(), tensor.byteSize());
+            }
+            return sizes;
+        } catch (IOException | RuntimeException e) {
+            return Map.of(); // llama.cpp may still read it; progress then counts logged sizes
+        }
+    }
+
+    private static void rethrowListenerFailure(Throwable failure) {
+        if (failure == null) {
+            return;
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        throw new IllegalStateException("the quantization listener failed: " + failure, failure);
     }
 
     /** The GGUF magic and a known version, before llama.cpp sees the file; returns its size. */

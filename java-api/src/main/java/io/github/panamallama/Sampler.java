@@ -43,6 +43,12 @@ public final class Sampler implements AutoCloseable {
         this.cleanable = Cleaners.register(this, lifetime);
     }
 
+    /**
+     * llama.cpp's {@code LLAMA_DEFAULT_SEED}: given as a seed, it asks llama.cpp for a fresh
+     * random one. Seeds are 32-bit, so any other seed is in {@code 0..RANDOM_SEED - 1}.
+     */
+    public static final long RANDOM_SEED = 0xFFFF_FFFFL;
+
     /** A builder for a sampler on this model's vocabulary. */
     public static Builder builder(LlamaModel model) {
         return new Builder(model);
@@ -117,7 +123,11 @@ public final class Sampler implements AutoCloseable {
         }
     }
 
-    /** The seed of the selecting stage, if it is random. */
+    /**
+     * The seed the random selecting stage (distribution, mirostat) is using: the one given, or
+     * the one llama.cpp drew for {@link #RANDOM_SEED}. {@link #RANDOM_SEED} when the chain has
+     * no random stage (greedy).
+     */
     public long seed() {
         enter();
         try {
@@ -191,7 +201,21 @@ public final class Sampler implements AutoCloseable {
             return add("greedy", true, (v, a) -> llama_sampler_init_greedy());
         }
 
-        /** Picks randomly by probability, reproducibly for a given seed. */
+        /**
+         * Picks randomly by probability, with a fresh random seed: what to use when no seed was
+         * asked for. llama.cpp draws the seed ({@link #seed()} tells it afterwards, so a run can
+         * be repeated with {@link #distribution(long)}); {@link #reset()} draws a new one.
+         */
+        public Builder distribution() {
+            return distribution(RANDOM_SEED);
+        }
+
+        /**
+         * Picks randomly by probability, reproducibly for a given seed.
+         *
+         * @param seed 0..4294967295 (llama.cpp's seeds are 32-bit); {@link #RANDOM_SEED}, the
+         *     largest, asks for a fresh random seed as {@link #distribution()} does
+         */
         public Builder distribution(long seed) {
             int s = seed32(seed);
             return add("dist", true, (v, a) -> llama_sampler_init_dist(s));
@@ -240,7 +264,10 @@ public final class Sampler implements AutoCloseable {
             return add("typical", false, (v, a) -> llama_sampler_init_typical(p, minKeep));
         }
 
-        /** Exclude Top Choices: with {@code probability}, drops the top tokens above {@code threshold}. */
+        /**
+         * Exclude Top Choices: with {@code probability}, drops the top tokens above
+         * {@code threshold}; {@code seed} as in {@link #distribution(long)}.
+         */
         public Builder xtc(float probability, float threshold, int minKeep, long seed) {
             probability("xtc probability", probability);
             probability("xtc threshold", threshold);
@@ -257,7 +284,10 @@ public final class Sampler implements AutoCloseable {
             return add("top-n-sigma", false, (v, a) -> llama_sampler_init_top_n_sigma(n));
         }
 
-        /** Mirostat 1.0 (selects): target surprise {@code tau}, learning rate {@code eta}. */
+        /**
+         * Mirostat 1.0 (selects): target surprise {@code tau}, learning rate {@code eta};
+         * {@code seed} as in {@link #distribution(long)}.
+         */
         public Builder mirostat(float tau, float eta, int m, long seed) {
             finite("tau", tau);
             finite("eta", eta);
@@ -268,7 +298,7 @@ public final class Sampler implements AutoCloseable {
             return add("mirostat", true, (v, a) -> llama_sampler_init_mirostat(vocabularySize, s, tau, eta, m));
         }
 
-        /** Mirostat 2.0 (selects). */
+        /** Mirostat 2.0 (selects); {@code seed} as in {@link #distribution(long)}. */
         public Builder mirostatV2(float tau, float eta, long seed) {
             finite("tau", tau);
             finite("eta", eta);
@@ -451,8 +481,9 @@ public final class Sampler implements AutoCloseable {
         }
 
         private static int seed32(long seed) {
-            if (seed < 0 || seed > 0xFFFF_FFFFL) {
-                throw new IllegalArgumentException("seed must be 0.." + 0xFFFF_FFFFL + ": " + seed);
+            if (seed < 0 || seed > RANDOM_SEED) {
+                throw new IllegalArgumentException("seed must be 0.." + RANDOM_SEED + " (" + RANDOM_SEED
+                        + " = random; or use distribution() without a seed): " + seed);
             }
             return (int) seed;
         }

@@ -100,6 +100,40 @@ class SamplerTest {
     }
 
     @Test
+    void distributionWithoutSeedDrawsARandomOneThatRepeatsTheRun() {
+        int[] drawn = new int[20];
+        int[] repeated = new int[20];
+        long seed;
+        try (Sampler random = Sampler.builder(model).temperature(1.5f).distribution().build()) {
+            seed = random.seed();
+            assertTrue(seed >= 0 && seed < Sampler.RANDOM_SEED, "a drawn 32-bit seed: " + seed);
+            for (int i = 0; i < 20; i++) {
+                drawn[i] = random.sample(context);
+            }
+        }
+        try (Sampler again = Sampler.builder(model).temperature(1.5f).distribution(seed).build()) {
+            assertEquals(seed, again.seed());
+            for (int i = 0; i < 20; i++) {
+                repeated[i] = again.sample(context);
+            }
+        }
+        assertArrayEquals(drawn, repeated);
+        try (Sampler a = Sampler.builder(model).distribution().build();
+                Sampler b = Sampler.builder(model).distribution(Sampler.RANDOM_SEED).build()) {
+            assertNotEquals(a.seed(), b.seed(), "each random sampler draws its own seed");
+        }
+        assertEquals(Integer.toUnsignedLong(io.github.panamallama.internal.llama.llama_h.LLAMA_DEFAULT_SEED()),
+                Sampler.RANDOM_SEED, "the constant is llama.h's LLAMA_DEFAULT_SEED");
+    }
+
+    @Test
+    void greedyHasNoSeed() {
+        try (Sampler greedy = Sampler.greedy(model)) {
+            assertEquals(Sampler.RANDOM_SEED, greedy.seed());
+        }
+    }
+
+    @Test
     void everyStageBuildsAndSamples() {
         try (Sampler sampler = Sampler.builder(model)
                 .penalties(64, 1.1f, 0.1f, 0.1f)
@@ -178,7 +212,8 @@ class SamplerTest {
         assertThrows(IllegalArgumentException.class, () -> b.minP(0.1f, 0));
         assertThrows(IllegalArgumentException.class, () -> b.temperature(Float.NaN));
         assertThrows(IllegalArgumentException.class, () -> b.distribution(-1));
-        assertThrows(IllegalArgumentException.class, () -> b.distribution(1L << 32));
+        IllegalArgumentException wide = assertThrows(IllegalArgumentException.class, () -> b.distribution(1L << 32));
+        assertTrue(wide.getMessage().contains("4294967296") && wide.getMessage().contains("distribution()"), wide.getMessage());
         assertThrows(IllegalArgumentException.class, () -> b.penalties(-1, 1f, 0f, 0f));
         assertThrows(IllegalArgumentException.class, () -> b.penalties(64, 0f, 0f, 0f));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.logitBias(Map.of(99999, 1f)))

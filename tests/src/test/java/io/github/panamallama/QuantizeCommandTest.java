@@ -1,6 +1,7 @@
 package io.github.panamallama;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.panamallama.examples.Examples;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +66,42 @@ class QuantizeCommandTest {
         assertTrue(run.out().contains("Quantize a GGUF model file with llama.cpp."), run.out());
         assertTrue(run.out().contains("--allow-requantize"), run.out());
         assertTrue(run.out().contains("Example: scripts/quantize.sh"), run.out());
+    }
+
+    /**
+     * {@code scripts/quantize.sh} in a terminal (a pseudo-terminal from util-linux's
+     * {@code script}, as a person's shell would give it): a progress bar on stderr, redrawn in
+     * place, ending with the last tensor and a done line.
+     */
+    @Test
+    void showsProgressInATerminal() throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        Assumptions.assumeTrue(Files.isExecutable(script), "util-linux's script gives the pseudo-terminal");
+        Path f16 = Path.of(System.getProperty("panamallama.home"), "build", "fixtures", "tiny-mistral", "tiny-mistral-f16.gguf");
+        Path out = directory.resolve("terminal-q4_0.gguf");
+        String command = "'" + Path.of(System.getProperty("panamallama.home"), "scripts", "quantize.sh") + "' '" + f16
+                + "' '" + out + "' q4_0";
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "-q", "-e", "-c", command, "/dev/null")
+                .redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("SHELL", "/bin/bash");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String screen = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), screen);
+        assertEquals(0, process.exitValue(), screen);
+        assertTrue(screen.matches("(?s).*\r\\[#+ *\\] 100%  [0-9.]+/[0-9.]+ MB -> [0-9.]+ MB +\\d+ MB/s  21/21 \\S+\\.weight.*"),
+                "the bar reached the last of the 21 tensors:\n" + screen);
+        assertTrue(screen.matches("(?s).*\rdone: Q4_0, [0-9.]+ MB -> [0-9.]+ MB in [0-9.]+ s.*"), screen);
+        assertTrue(screen.contains("quantized " + f16), screen);
+    }
+
+    @Test
+    void showsNoBarWhenNotATerminal() {
+        Run run = run("quantize", Path.of(System.getProperty("panamallama.home"), "build", "fixtures", "tiny-mistral",
+                "tiny-mistral-f16.gguf").toString(), directory.resolve("piped-q4_0.gguf").toString(), "q4_0");
+        assertEquals(0, run.exitCode(), run.err());
+        assertFalse(run.err().contains("\r") || run.out().contains("\r"), "no redraws in a log: " + run.err());
     }
 
     private record Run(int exitCode, String out, String err) {}

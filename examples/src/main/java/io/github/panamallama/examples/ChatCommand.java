@@ -2,6 +2,7 @@ package io.github.panamallama.examples;
 
 import io.github.panamallama.ChatMessage;
 import io.github.panamallama.ChatSession;
+import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaContext;
 import io.github.panamallama.LlamaException;
 import io.github.panamallama.LlamaModel;
@@ -44,7 +45,7 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
-    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256",
+    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "" + GenerationOptions.DEFAULT_MAX_TOKENS,
             description = "Most tokens per answer. Default: ${DEFAULT-VALUE}.")
     int maxTokens;
 

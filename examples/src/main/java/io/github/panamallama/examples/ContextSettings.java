@@ -40,7 +40,7 @@ public final class ContextSettings {
         if (gpuLayers < -1) {
             throw new ParameterException(spec.commandLine(), "--gpu-layers must be -1 (all) or >= 0: " + gpuLayers);
         }
-        return ModelOptions.builder().gpuLayers(gpuLayers).build();
+        return ModelOptions.builder().gpuLayers(gpuLayers).progressListener(ModelOption.loadProgress()).build();
     }
 
     /** Context options from the flags; the caller may add to them (embeddings, batch size). */

@@ -92,7 +92,8 @@ final class EmbedCommand implements Callable<Integer> {
         if (threads != null) {
             options.threads(threads);
         }
-        try (LlamaModel llama = LlamaModel.load(modelPath, ModelOptions.defaults());
+        try (LlamaModel llama = LlamaModel.load(modelPath,
+                ModelOptions.builder().progressListener(ModelOption.loadProgress()).build());
              LlamaContext context = llama.newContext(options.build())) {
             List<float[]> vectors = new ArrayList<>();
             for (int i = 0; i < lines.size(); i++) {

@@ -1,8 +1,11 @@
 package io.github.panamallama.examples;
 
+import io.github.panamallama.LoadProgressListener;
+import io.github.panamallama.convert.TerminalProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -16,6 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class ModelOption {
     /** Where the build leaves the built-in model, relative to the panama-llama checkout. */
     static final Path BUILT_IN = Path.of("build", "fixtures", "tiny-mistral", "tiny-mistral-f16.gguf");
+    /** Loads quicker than this show no progress bar. */
+    static final Duration LOAD_QUIET_PERIOD = Duration.ofSeconds(1);
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -42,6 +47,14 @@ public final class ModelOption {
                 + " (random weights, so its text is gibberish; pass --model for a real Mistral 7B v0.2 GGUF)");
         err.flush();
         return builtIn;
+    }
+
+    /**
+     * A progress bar on the terminal for loading a model, shown only when the load takes more
+     * than a moment (a 7B model from a cold disk takes a while; the built-in one never does).
+     */
+    public static LoadProgressListener loadProgress() {
+        return TerminalProgressBar.forConsole(LOAD_QUIET_PERIOD);
     }
 
     public static Path builtInModel() {

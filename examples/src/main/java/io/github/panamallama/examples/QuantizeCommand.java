@@ -4,6 +4,7 @@ import io.github.panamallama.QuantizationOptions;
 import io.github.panamallama.QuantizationResult;
 import io.github.panamallama.QuantizationType;
 import io.github.panamallama.Quantizer;
+import io.github.panamallama.convert.TerminalProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -63,6 +64,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 .quantizeOutputTensor(!leaveOutputTensor)
                 .pure(pure)
                 .keepSplit(keepSplit)
+                .listener(TerminalProgressBar.forConsole())
                 .build();
         QuantizationResult result;
         try {

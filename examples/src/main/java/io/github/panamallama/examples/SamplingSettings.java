@@ -3,7 +3,6 @@ package io.github.panamallama.examples;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.Sampler;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -78,17 +77,17 @@ public final class SamplingSettings {
         if (minP > 0) {
             builder.minP(minP, 1);
         }
-        long chosenSeed = seed >= 0 ? seed : ThreadLocalRandom.current().nextLong(1L << 32);
-        return builder.temperature(temperature).distribution(chosenSeed).build();
+        builder.temperature(temperature);
+        return (seed >= 0 ? builder.distribution(seed) : builder.distribution()).build();
     }
 
-    /** Fails on values out of range, before anything is loaded. */
     /** Validates these settings and the command's own {@code --max-tokens}. */
     public void check(int maxTokens) {
         require(maxTokens >= 1, "--max-tokens must be > 0: " + maxTokens);
         check();
     }
 
+    /** Fails on values out of range, before anything is loaded. */
     public void check() {
         require(Float.isFinite(temperature), "--temp must be a number: " + temperature);
         require(topK >= 0, "--top-k must be >= 0: " + topK);

@@ -113,7 +113,7 @@ final class ChatEngine implements AutoCloseable {
         return pool.withContext(context -> {
             try (Sampler sampler = settings.sampler(source.model(), seed);
                     CompletionStream stream = context.stream(prompt,
-                            settings.generationOptions(sampler, context.contextLength()))) {
+                            settings.generationOptions(sampler))) {
                 while (stream.hasNext()) {
                     onText.accept(stream.next());
                     if (cancelled.getAsBoolean()) {

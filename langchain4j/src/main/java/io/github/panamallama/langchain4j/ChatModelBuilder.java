@@ -6,6 +6,7 @@ import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.ModelOptions;
+import io.github.panamallama.Sampler;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -105,8 +106,15 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
         return self();
     }
 
-    /** Seed for sampling at temperature > 0, so runs repeat; default a fresh random seed per request. */
+    /**
+     * Seed for sampling at temperature > 0, so runs repeat: 0..4294967295 (llama.cpp's seeds are
+     * 32-bit); default ({@code null}) a fresh random seed per request.
+     */
     public B seed(Long seed) {
+        if (seed != null && (seed < 0 || seed >= Sampler.RANDOM_SEED)) {
+            throw new IllegalArgumentException("seed must be 0.." + (Sampler.RANDOM_SEED - 1)
+                    + ", or null for a random seed per request: " + seed);
+        }
         this.seed = seed;
         return self();
     }
@@ -149,7 +157,11 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
         return self();
     }
 
-    /** Most tokens in a reply; default until the model stops or the context is full. */
+    /**
+     * Most tokens in a reply; default {@link io.github.panamallama.GenerationOptions#DEFAULT_MAX_TOKENS}
+     * (256; a reply cut there finishes with {@code LENGTH}). The context
+     * ({@link #contextLength(int)}) bounds prompt plus reply in any case.
+     */
     public B maxTokens(Integer maxTokens) {
         this.maxTokens = maxTokens;
         return self();

@@ -12,14 +12,14 @@ import io.github.panamallama.grammar.JsonSchemaGrammar;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One request's generation settings, resolved from LangChain4j's {@link ChatRequestParameters}
  * (request values over the model's defaults) and checked before any native work.
  *
  * @param temperature 0 = greedy (always the most likely token)
- * @param maxOutputTokens empty = until the model stops or the context is full
+ * @param maxOutputTokens the request's, else {@link GenerationOptions#DEFAULT_MAX_TOKENS}; a full
+ *     context ends the reply sooner
  * @param grammar GBNF (root rule {@code root}) when a JSON response format was asked for
  */
 record RequestSettings(
@@ -28,7 +28,7 @@ record RequestSettings(
         Optional<Integer> topK,
         double frequencyPenalty,
         double presencePenalty,
-        Optional<Integer> maxOutputTokens,
+        int maxOutputTokens,
         List<String> stopSequences,
         Optional<String> grammar) {
 
@@ -76,7 +76,7 @@ record RequestSettings(
                 Optional.ofNullable(p.topK()),
                 finiteOrZero("frequencyPenalty", p.frequencyPenalty()),
                 finiteOrZero("presencePenalty", p.presencePenalty()),
-                Optional.ofNullable(p.maxOutputTokens()),
+                p.maxOutputTokens() == null ? GenerationOptions.DEFAULT_MAX_TOKENS : p.maxOutputTokens(),
                 stops,
                 grammar(p.responseFormat()));
     }
@@ -109,7 +109,7 @@ record RequestSettings(
      * The sampler chain: grammar, penalties, top-k, top-p, temperature, then a seeded random
      * pick; at temperature 0: grammar, penalties, greedy.
      *
-     * @param seed empty = a fresh random seed
+     * @param seed empty = a fresh random seed drawn by llama.cpp
      */
     Sampler sampler(LlamaModel model, OptionalLong seed) {
         Sampler.Builder chain = Sampler.builder(model);
@@ -123,18 +123,16 @@ record RequestSettings(
         topK.ifPresent(chain::topK);
         topP.ifPresent(p -> chain.topP(p.floatValue(), 1));
         chain.temperature((float) temperature);
-        return chain.distribution(seed.orElseGet(() -> ThreadLocalRandom.current().nextLong()))
-                .build();
+        return (seed.isPresent() ? chain.distribution(seed.getAsLong()) : chain.distribution()).build();
     }
 
     /**
-     * Options for one generation on a context of {@code contextLength} tokens. The prompt is
-     * chat-template text: BOS is added and control tokens written as text ({@code </s>}) are
-     * parsed, as {@link io.github.panamallama.ChatSession} does.
+     * Options for one generation. The prompt is chat-template text: BOS is added and control
+     * tokens written as text ({@code </s>}) are parsed, as {@link io.github.panamallama.ChatSession} does.
      */
-    GenerationOptions generationOptions(Sampler sampler, int contextLength) {
+    GenerationOptions generationOptions(Sampler sampler) {
         return GenerationOptions.builder()
-                .maxTokens(maxOutputTokens.orElse(contextLength))
+                .maxTokens(maxOutputTokens)
                 .stopStrings(stopSequences)
                 .sampler(sampler)
                 .addSpecial(true)

@@ -36,6 +36,16 @@ class ChatModelBuilderTest {
     }
 
     @Test
+    void seedOutsideLlamaCppsRangeIsRefusedByTheBuilder() {
+        for (long bad : new long[] {-1, 4294967295L, Long.MAX_VALUE}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PanamaLlamaChatModel.builder().seed(bad));
+            assertTrue(e.getMessage().contains(Long.toString(bad)) && e.getMessage().contains("0..4294967294"), e.getMessage());
+        }
+        assertDoesNotThrow(() -> PanamaLlamaStreamingChatModel.builder().seed(0L).seed(4294967294L).seed(null));
+    }
+
+    @Test
     void nothingSetLeavesParametersUnset() {
         ChatRequestParameters p = PanamaLlamaChatModel.builder().defaultParameters("m");
         assertNull(p.temperature());

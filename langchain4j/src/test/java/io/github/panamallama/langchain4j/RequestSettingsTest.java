@@ -25,7 +25,7 @@ class RequestSettingsTest {
         assertEquals(RequestSettings.DEFAULT_TEMPERATURE, s.temperature());
         assertEquals(Optional.empty(), s.topP());
         assertEquals(Optional.empty(), s.topK());
-        assertEquals(Optional.empty(), s.maxOutputTokens());
+        assertEquals(GenerationOptions.DEFAULT_MAX_TOKENS, s.maxOutputTokens());
         assertEquals(List.of(), s.stopSequences());
         assertEquals(Optional.empty(), s.grammar());
         assertFalse(s.greedy());
@@ -35,13 +35,14 @@ class RequestSettingsTest {
     void mapsEveryParameter() {
         RequestSettings s = settings(ChatRequestParameters.builder().temperature(0.5).topP(0.9).topK(20)
                 .frequencyPenalty(0.25).presencePenalty(0.5).maxOutputTokens(7).stopSequences("\n\n", "END").build());
-        assertEquals(new RequestSettings(0.5, Optional.of(0.9), Optional.of(20), 0.25, 0.5, Optional.of(7),
+        assertEquals(new RequestSettings(0.5, Optional.of(0.9), Optional.of(20), 0.25, 0.5, 7,
                 List.of("\n\n", "END"), Optional.empty()), s);
-        GenerationOptions options = s.generationOptions(null, 512);
+        GenerationOptions options = s.generationOptions(null);
         assertEquals(7, options.maxTokens());
         assertEquals(List.of("\n\n", "END"), options.stopStrings());
         assertTrue(options.addSpecial() && options.parseSpecial());
-        assertEquals(512, settings(ChatRequestParameters.builder().build()).generationOptions(null, 512).maxTokens());
+        assertEquals(GenerationOptions.DEFAULT_MAX_TOKENS,
+                settings(ChatRequestParameters.builder().build()).generationOptions(null).maxTokens());
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.panamallama.gguf.GgufFile;
+import io.github.panamallama.tests.ScriptRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,27 @@ class ConvertScriptTest {
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "timed out: " + output);
         assertEquals(0, process.exitValue(), output);
         return output;
+    }
+
+    @Test
+    void helpIsUsageOnStdoutAndSuccess() throws Exception {
+        for (String flag : List.of("--help", "-h")) {
+            ScriptRun run = ScriptRun.run(Duration.ofSeconds(30), ScriptRun.script("convert.sh"), flag);
+            assertEquals(0, run.exitCode(), run.describe());
+            assertTrue(run.stdout().startsWith("Converts a Mistral") && run.stdout().contains("Usage: scripts/convert.sh"),
+                    run.describe());
+            assertEquals("", run.stderr());
+        }
+    }
+
+    @Test
+    void missingArgumentsAreUsageOnStderrAndExit2() throws Exception {
+        for (String[] arguments : List.of(new String[0], new String[] {"only-an-input"})) {
+            ScriptRun run = ScriptRun.run(Duration.ofSeconds(30), ScriptRun.script("convert.sh"), arguments);
+            assertEquals(2, run.exitCode(), run.describe());
+            assertTrue(run.stderr().contains("Usage: scripts/convert.sh"), run.describe());
+            assertEquals("", run.stdout());
+        }
     }
 
     @Test

@@ -214,6 +214,8 @@ class OpenAiServerTest {
         assertError(post("/chat/completions", "{\"model\":\"tiny-mistral\",\"messages\":[]}"), 400, "messages");
         assertError(post("/chat/completions", "{\"model\":\"tiny-mistral\",\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}"), 400, "messages[0].role");
         assertError(post("/embeddings", "{\"model\":\"tiny-mistral\",\"input\":[]}"), 400, "input");
+        assertError(post("/completions", "{\"model\":\"tiny-mistral\",\"prompt\":\"x\",\"seed\":-1}"), 400, "seed");
+        assertError(post("/completions", "{\"model\":\"tiny-mistral\",\"prompt\":\"x\",\"seed\":4294967296}"), 400, "seed");
         assertError(send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/completions")).GET().build()), 405, null);
         assertError(send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/nowhere")).GET().build()), 404, null);
     }

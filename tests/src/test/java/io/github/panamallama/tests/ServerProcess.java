@@ -26,14 +26,25 @@ final class ServerProcess implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
+    /** With a small context, the given slots and queue, serving the model as {@code tiny-mistral}. */
     static ServerProcess start(Path model, int parallel, int queue) throws IOException {
+        return start(List.of("--model", model.toString(), "--port", "0",
+                "--parallel", Integer.toString(parallel), "--queue", Integer.toString(queue),
+                "--ctx-size", "1024", "--model-id", "tiny-mistral"));
+    }
+
+    /** As the README starts it: the model and a port, every other option at its default. */
+    static ServerProcess startWithDefaults(Path model) throws IOException {
+        return start(List.of("--model", model.toString(), "--port", "0"));
+    }
+
+    private static ServerProcess start(List<String> options) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
                 "-Dpanamallama.home=" + NativeToolchain.home(),
-                Examples.class.getName(), "server", "--model", model.toString(), "--port", "0",
-                "--parallel", Integer.toString(parallel), "--queue", Integer.toString(queue),
-                "--ctx-size", "1024", "--model-id", "tiny-mistral"));
+                Examples.class.getName(), "server"));
+        command.addAll(options);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();

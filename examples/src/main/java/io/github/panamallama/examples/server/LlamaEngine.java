@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -153,8 +152,8 @@ final class LlamaEngine implements Engine {
         if (sampling.topP() < 1.0) {
             builder.topP((float) sampling.topP(), 1);
         }
-        long seed = sampling.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong(1L << 32));
-        return builder.temperature((float) sampling.temperature()).distribution(seed).build();
+        builder.temperature((float) sampling.temperature());
+        return sampling.seed().map(builder::distribution).orElseGet(builder::distribution).build();
     }
 
     private static String grammar(Requests.OutputFormat.JsonSchema format) {

@@ -1,6 +1,8 @@
 package io.github.panamallama.examples.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.panamallama.GenerationOptions;
+import io.github.panamallama.Sampler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -70,7 +72,10 @@ final class Requests {
         fields.unsupported("functions", "no function calling");
         fields.unsupported("logprobs", "log probabilities are not returned");
         String maxField = fields.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        return new Chat(model, List.copyOf(parsed), generation(fields, maxField, contextLength, contextLength, true));
+        // OpenAI sets no limit on a chat reply; a base model would then run until the context is
+        // full, so a request without one gets the Java API's default (finish_reason "length").
+        return new Chat(model, List.copyOf(parsed),
+                generation(fields, maxField, GenerationOptions.DEFAULT_MAX_TOKENS, contextLength, true));
     }
 
     static Embeddings embeddings(JsonNode body) {
@@ -129,7 +134,7 @@ final class Requests {
         Sampling sampling = new Sampling(
                 fields.number("temperature", 1.0, 0.0, 2.0),
                 fields.number("top_p", 1.0, 0.0, 1.0),
-                fields.optionalLong("seed"),
+                seed(fields),
                 fields.number("presence_penalty", 0.0, -2.0, 2.0),
                 fields.number("frequency_penalty", 0.0, -2.0, 2.0));
         List<String> stop = fields.stringOrStrings("stop", MAX_STOP_STRINGS);
@@ -144,6 +149,15 @@ final class Requests {
         }
         Optional<OutputFormat> format = chat ? outputFormat(fields.node("response_format")) : Optional.empty();
         return new Generation(maxTokens, sampling, stop, format, stream, includeUsage);
+    }
+
+    /** llama.cpp's seeds are 32-bit; the largest asks for a random one, as no seed does. */
+    private static Optional<Long> seed(Fields fields) {
+        Optional<Long> seed = fields.optionalLong("seed");
+        if (seed.isPresent() && (seed.get() < 0 || seed.get() > Sampler.RANDOM_SEED)) {
+            throw ApiException.invalid("seed", "'seed' must be 0.." + Sampler.RANDOM_SEED + ", got " + seed.get() + ".");
+        }
+        return seed;
     }
 
     private static Optional<OutputFormat> outputFormat(JsonNode node) {

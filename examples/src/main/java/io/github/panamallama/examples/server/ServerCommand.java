@@ -1,7 +1,9 @@
 package io.github.panamallama.examples.server;
 
 import io.github.panamallama.ContextOptions;
+import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaModel;
+import io.github.panamallama.ModelOptions;
 import io.github.panamallama.examples.ModelOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,7 +17,9 @@ import picocli.CommandLine.Option;
         description = {"An OpenAI-compatible HTTP server: /v1/models, /v1/completions, /v1/chat/completions "
                 + "(stream: true gives server-sent events), /v1/embeddings.",
                 "Requests run in --parallel slots (one context each); up to --queue more wait; beyond that "
-                + "the server answers 429 at once. Ctrl-C shuts down gracefully."})
+                + "the server answers 429 at once. Ctrl-C shuts down gracefully.",
+                "A chat request without max_tokens gets up to " + GenerationOptions.DEFAULT_MAX_TOKENS
+                + " tokens (finish_reason \"length\" when cut); a completion, OpenAI's 16."})
 public final class ServerCommand implements Callable<Integer> {
     @Mixin
     ModelOption modelOption;
@@ -46,7 +50,8 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path path = modelOption.resolve();
-        LlamaModel model = LlamaModel.load(path);
+        LlamaModel model = LlamaModel.load(path,
+                ModelOptions.builder().progressListener(ModelOption.loadProgress()).build());
         // Slots decode at the same time; ggml's threads spin while they wait for each other, so
         // more threads than cores in total makes every slot crawl (measured: 4 clients on 2
         // cores fell from ~12 to 0.5 requests/s with llama.cpp's default threads per slot).

@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.function.Consumer;
 
 /**
  * Routes llama.cpp's and ggml's log to {@link System.Logger} {@value #LOGGER_NAME}.
@@ -29,6 +30,12 @@ public final class NativeLog {
      */
     private static final ThreadLocal<StringBuilder> CAPTURED_ERRORS = new ThreadLocal<>();
 
+    /**
+     * Receives every message logged on this thread while an {@link #observe} is open: what
+     * llama.cpp says only in its log, such as how far a quantization is.
+     */
+    private static final ThreadLocal<Consumer<String>> OBSERVERS = new ThreadLocal<>();
+
     private NativeLog() {}
 
     static void install() {
@@ -42,10 +49,18 @@ public final class NativeLog {
             Level mapped = map(level);
             StringBuilder capture = CAPTURED_ERRORS.get();
             boolean capturing = capture != null && mapped == Level.ERROR;
-            if ((!capturing && !LOGGER.isLoggable(mapped)) || text.equals(MemorySegment.NULL)) {
+            Consumer<String> observer = OBSERVERS.get();
+            if ((!capturing && observer == null && !LOGGER.isLoggable(mapped)) || text.equals(MemorySegment.NULL)) {
                 return;
             }
             String message = text.reinterpret(MAX_MESSAGE_BYTES).getString(0).stripTrailing();
+            if (observer != null) {
+                try {
+                    observer.accept(message);
+                } catch (RuntimeException ignored) {
+                    // an observer that fails loses its message; the log still gets it
+                }
+            }
             if (capturing && !message.isEmpty()) {
                 capture.append(capture.isEmpty() ? "" : "; ").append(message);
             }
@@ -66,6 +81,36 @@ public final class NativeLog {
         StringBuilder mine = new StringBuilder();
         CAPTURED_ERRORS.set(mine);
         return new ErrorCapture(mine, previous);
+    }
+
+    /**
+     * Passes every message llama.cpp logs on this thread, at any level and whether or not the
+     * logger shows it, to {@code observer} until the returned handle is closed. The observer
+     * runs inside llama.cpp: it must be quick and should not throw. Not nested: an inner
+     * observation takes over until it closes.
+     */
+    public static Observation observe(Consumer<String> observer) {
+        Consumer<String> previous = OBSERVERS.get();
+        OBSERVERS.set(java.util.Objects.requireNonNull(observer, "observer"));
+        return new Observation(previous);
+    }
+
+    /** An open {@link #observe}; closing it stops the messages. */
+    public static final class Observation implements AutoCloseable {
+        private final Consumer<String> previous;
+
+        private Observation(Consumer<String> previous) {
+            this.previous = previous;
+        }
+
+        @Override
+        public void close() {
+            if (previous == null) {
+                OBSERVERS.remove();
+            } else {
+                OBSERVERS.set(previous);
+            }
+        }
     }
 
     /** Error messages collected on one thread; {@link #text()} is empty if there were none. */

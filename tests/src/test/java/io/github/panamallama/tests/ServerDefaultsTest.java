@@ -1,0 +1,92 @@
+package io.github.panamallama.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.completions.CompletionUsage;
+import com.openai.models.models.Model;
+import io.github.panamallama.GenerationOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server as a newcomer meets it: started with only {@code --model} and a port, asked through
+ * the official OpenAI Java SDK with nothing but a model and a message (no seed, temperature or
+ * token limit).
+ */
+class ServerDefaultsTest {
+    private static final Set<String> FINISHED = Set.of("stop", "length");
+    static ServerProcess server;
+    static OpenAIClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerProcess.startWithDefaults(TestFixtures.tinyMistralF16());
+        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("unused").maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            assertEquals(143, server.stop(), server.output());
+        }
+    }
+
+    /** The model id a client finds: the file name without {@code .gguf}. */
+    private static String modelId() {
+        List<String> ids = client.models().list().data().stream().map(Model::id).toList();
+        assertEquals(List.of("tiny-mistral-f16"), ids);
+        return ids.getFirst();
+    }
+
+    @Test
+    void chatCompletionWithDefaults() {
+        ChatCompletion completion = client.chat().completions().create(
+                ChatCompletionCreateParams.builder().model(modelId()).addUserMessage("Hello").build());
+        ChatCompletion.Choice choice = completion.choices().getFirst();
+        assertFalse(choice.message().content().orElse("").isEmpty(), "an answer");
+        assertTrue(FINISHED.contains(choice.finishReason().asString()), choice.finishReason().asString());
+        CompletionUsage usage = completion.usage().orElseThrow();
+        assertTrue(usage.promptTokens() > 1, "prompt tokens " + usage.promptTokens());
+        assertTrue(usage.completionTokens() >= 1, "completion tokens " + usage.completionTokens());
+        // Without max_tokens the reply is bounded by the Java API's default, and cut exactly there.
+        String reason = choice.finishReason().asString();
+        assertEquals(reason.equals("length"), usage.completionTokens() == GenerationOptions.DEFAULT_MAX_TOKENS,
+                reason + " after " + usage.completionTokens() + " tokens");
+        assertTrue(usage.completionTokens() <= GenerationOptions.DEFAULT_MAX_TOKENS, "completion tokens " + usage.completionTokens());
+        assertEquals(usage.promptTokens() + usage.completionTokens(), usage.totalTokens());
+    }
+
+    @Test
+    void streamedChatCompletionWithDefaults() {
+        StringBuilder answer = new StringBuilder();
+        List<String> finishReasons = new ArrayList<>();
+        int[] chunks = {0};
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model(modelId()).addUserMessage("Hello").build())) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> {
+                chunks[0]++;
+                choice.delta().content().ifPresent(answer::append);
+                choice.finishReason().ifPresent(reason -> finishReasons.add(reason.asString()));
+            }));
+        }
+        assertFalse(answer.isEmpty(), "an answer");
+        assertTrue(chunks[0] > 1, "streamed in pieces: " + chunks[0] + " chunks");
+        assertEquals(1, finishReasons.size(), "one finish reason: " + finishReasons);
+        assertTrue(FINISHED.contains(finishReasons.getFirst()), finishReasons.getFirst());
+    }
+}
