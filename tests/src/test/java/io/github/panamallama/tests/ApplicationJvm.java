@@ -1,5 +1,7 @@
 package io.github.panamallama.tests;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -44,8 +46,13 @@ final class ApplicationJvm implements AutoCloseable {
         return library;
     }
 
-    /** The linux-x86_64 natives jar the natives module built (a test dependency of this module). */
+    /**
+     * The linux-x86_64 natives jar the natives module built (a test dependency of this module on
+     * Linux x86-64 hosts; there is none to test elsewhere).
+     */
     static Path nativesJar() {
+        assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
+                "the natives module builds the linux-x86_64 jar on Linux x86-64 hosts only");
         return testClassPath()
                 .filter(path -> path.getFileName().toString().matches("panama-llama-natives-.*-linux-x86_64\\.jar"))
                 .findFirst()
