@@ -72,7 +72,8 @@ final class CacheEntry {
                     // Another process may have finished while this one waited for the lock.
                     problem = check();
                     if (problem.isEmpty()) {
-                        LOG.log(Level.DEBUG, () -> "Natives " + directory + " were extracted by another process while this one waited");
+                        LOG.log(Level.DEBUG, () -> "Natives " + directory
+                                + " were extracted by another process while this one waited");
                         return directory;
                     }
                     removeLeftovers();
@@ -94,7 +95,8 @@ final class CacheEntry {
 
     private Path extract(BundleSource source, String previousProblem, long start) throws IOException {
         Path staging = Files.createTempDirectory(root, manifest.cacheKey() + ".tmp-");
-        LOG.log(Level.DEBUG, () -> "Extracting natives " + manifest.classifier() + " into " + staging + " (" + previousProblem + ")");
+        LOG.log(Level.DEBUG, () -> "Extracting natives " + manifest.classifier() + " into " + staging
+                + " (" + previousProblem + ")");
         try {
             for (BundleFile file : manifest.files()) {
                 try (InputStream in = source.open(file.name())) {
@@ -103,7 +105,8 @@ final class CacheEntry {
             }
             Optional<String> problem = DirectoryCheck.problem(staging, manifest);
             if (problem.isPresent()) {
-                throw new IOException("the files extracted from " + source.describe() + " do not match its manifest: " + problem.get());
+                throw new IOException("the files extracted from " + source.describe()
+                        + " do not match its manifest: " + problem.get());
             }
             boolean replacing = Files.exists(directory, LinkOption.NOFOLLOW_LINKS);
             if (replacing) {
