@@ -95,19 +95,23 @@ public final class LlamaContext implements AutoCloseable {
         try {
             AbortFlag abortFlag = new AbortFlag();
             abortFlag.callback = ggml_abort_callback.allocate(abortFlag::test, lifetime.arena());
-            ContextThreadpools threadpools = ContextThreadpools.create(options.threads(), options.batchThreads(),
-                    options.threadPolling());
             MemorySegment handle;
             try (Arena call = Arena.ofConfined(); NativeLog.ErrorCapture errors = NativeLog.captureErrors()) {
                 MemorySegment params = llama_context_default_params(call);
                 applyOptions(params, options);
                 handle = llama_init_from_model(model.handle(), params);
                 if (handle.equals(MemorySegment.NULL)) {
-                    threadpools.free();
                     String reason = errors.text();
                     throw new LlamaException("Cannot create a context on " + model.path().getFileName() + ": "
                             + (reason.isEmpty() ? "llama.cpp refused the options " + options : reason));
                 }
+            }
+            ContextThreadpools threadpools;
+            try {
+                threadpools = ContextThreadpools.create(options.threads(), options.batchThreads(), options.threadPolling());
+            } catch (RuntimeException | Error e) {
+                llama_free(handle);
+                throw e;
             }
             threadpools.attachTo(handle);
             // The pools outlive the context: llama_free first, then the threads it computed on.

@@ -37,10 +37,6 @@ final class ForkedJvm {
                 "--enable-native-access=ALL-UNNAMED",
                 // A snippet runs for a second or two: the JIT's higher tiers would cost more than they gain.
                 "-XX:TieredStopAtLevel=1",
-                // The default thread count follows the processor count. On a CI machine whose cores
-                // other jobs share, llama.cpp's threads spin at each barrier waiting for a descheduled
-                // peer (measured: 7 instead of ~1000 tokens/s); one thread never waits for another.
-                "-XX:ActiveProcessorCount=1",
                 "-Dpanamallama.home=" + projectHome,
                 "-classpath", classPath,
                 mainClass))

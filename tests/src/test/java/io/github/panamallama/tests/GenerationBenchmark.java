@@ -16,11 +16,11 @@ import java.util.List;
 /**
  * Generation speed through the Java API against the plain C loop, side by side in one process.
  *
- * <p>Each round runs, in this order: the C reference program as a separate process (another
- * llama.cpp process on the same model, just before ours, as a server beside a CLI would be);
- * the Java API; the C loop in-process with the same context settings and the same persistent
- * threadpool ({@link NativeGenerationLoop}); and the C loop in-process with ggml's per-graph
- * threads, which is what both sides did before contexts kept a pool. The Java/C ratio is taken
+ * <p>Each round runs the C reference program as a separate process first (another llama.cpp
+ * process on the same model, just before ours, as a server beside a CLI would be); then the
+ * Java API and the C loop in-process with the same context settings and the same persistent
+ * threadpool ({@link NativeGenerationLoop}), in alternating order; then the C loop in-process
+ * with ggml's per-graph threads, which is what both sides did before contexts kept a pool. The Java/C ratio is taken
  * per round and reported as its median with the lowest and highest round.
  *
  * <p>Not a test: run it with {@code scripts/benchmark.sh [model.gguf] [rounds]}. Properties:
@@ -56,8 +56,15 @@ public final class GenerationBenchmark {
             for (int round = 0; round < rounds; round++) {
                 var other = otherProcess.run(model, GENERATED, "greedy", THREADS, prompt, true).figures();
                 otherProcessGeneration.add(other.get("generated_tokens") * 1e6 / other.get("generation_us"));
-                java.add(javaRun(llama, prompt, promptTokens, GENERATED));
-                pooled.add(c.generate(llama, prompt, GENERATED, THREADS, POLLING));
+                // Which side runs first after the other process alternates, so neither always
+                // meets the caches and cores that process left behind.
+                if (round % 2 == 0) {
+                    java.add(javaRun(llama, prompt, promptTokens, GENERATED));
+                    pooled.add(c.generate(llama, prompt, GENERATED, THREADS, POLLING));
+                } else {
+                    pooled.add(c.generate(llama, prompt, GENERATED, THREADS, POLLING));
+                    java.add(javaRun(llama, prompt, promptTokens, GENERATED));
+                }
                 perGraph.add(c.generate(llama, prompt, GENERATED, THREADS, NativeGenerationLoop.NO_THREADPOOL));
                 System.out.printf("%5d %17.1f | %7.0f %6.1f | %7.0f %6.1f | %9.3f | %6.1f%n", round,
                         otherProcessGeneration.getLast(), java.getLast().prompt(), java.getLast().generation(),
