@@ -24,12 +24,15 @@ import java.util.List;
  * per round and reported as its median with the lowest and highest round.
  *
  * <p>Not a test: run it with {@code scripts/benchmark.sh [model.gguf] [rounds]}. Properties:
- * {@code bench.threads} (default 2), {@code bench.polling} (default ggml's 50).
+ * {@code bench.threads} (default 2), {@code bench.polling} (default ggml's 50),
+ * {@code bench.busyNeighbour} (true: a process keeps one core busy for the whole run, as any other
+ * job on the machine would; with per-graph threads that is what made generation collapse).
  */
 public final class GenerationBenchmark {
     private static final int THREADS = Integer.getInteger("bench.threads", 2);
     private static final int POLLING = Integer.getInteger("bench.polling", ContextOptions.DEFAULT_THREAD_POLLING);
     private static final int GENERATED = 256;
+    private static final boolean BUSY_NEIGHBOUR = Boolean.getBoolean("bench.busyNeighbour");
 
     private GenerationBenchmark() {}
 
@@ -44,6 +47,7 @@ public final class GenerationBenchmark {
         List<NativeGenerationLoop.Speeds> pooled = new ArrayList<>();
         List<NativeGenerationLoop.Speeds> perGraph = new ArrayList<>();
         List<Double> otherProcessGeneration = new ArrayList<>();
+        Process neighbour = BUSY_NEIGHBOUR ? new ProcessBuilder("sh", "-c", "while :; do :; done").start() : null;
         try (LlamaModel llama = LlamaModel.load(model)) {
             int promptTokens = llama.vocabulary().tokenize(prompt, true, true).length;
             // Warm-up: class loading and JIT compilation of the loop, which would otherwise run on
@@ -72,8 +76,9 @@ public final class GenerationBenchmark {
                         java.getLast().generation() / pooled.getLast().generation(), perGraph.getLast().generation());
             }
             double perToken = allocatedPerToken(llama, prompt, promptTokens);
-            System.out.printf("model: %s, prompt %d tokens, %d generated, %d threads, polling %d, %d rounds%n",
-                    model.getFileName(), promptTokens, GENERATED, THREADS, POLLING, rounds);
+            System.out.printf("model: %s, prompt %d tokens, %d generated, %d threads, polling %d, %d rounds%s%n",
+                    model.getFileName(), promptTokens, GENERATED, THREADS, POLLING, rounds,
+                    BUSY_NEIGHBOUR ? ", one core kept busy by another process" : "");
             printRatio("prompt processing", java, pooled, NativeGenerationLoop.Speeds::prompt);
             printRatio("generation", java, pooled, NativeGenerationLoop.Speeds::generation);
             System.out.printf("C loop with per-graph threads: generation median %.1f tok/s%n",
@@ -81,6 +86,10 @@ public final class GenerationBenchmark {
             System.out.printf("C program in its own process (loads the model each run): generation median %.1f tok/s%n",
                     median(otherProcessGeneration));
             System.out.printf("Java heap allocated per generated token: %.0f bytes%n", perToken);
+        } finally {
+            if (neighbour != null) {
+                neighbour.destroyForcibly();
+            }
         }
     }
 
