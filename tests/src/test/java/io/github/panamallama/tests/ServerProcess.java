@@ -26,6 +26,7 @@ final class ServerProcess implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
+    /** {@code scripts/example server} on this test's class path, serving model id "tiny-mistral". */
     static ServerProcess start(Path model, int parallel, int queue) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
@@ -34,7 +35,12 @@ final class ServerProcess implements AutoCloseable {
                 Examples.class.getName(), "server", "--model", model.toString(), "--port", "0",
                 "--parallel", Integer.toString(parallel), "--queue", Integer.toString(queue),
                 "--ctx-size", "1024", "--model-id", "tiny-mistral"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return start(new ProcessBuilder(command));
+    }
+
+    /** Any command that starts the server (the server jar, for one); returns once it serves. */
+    static ServerProcess start(ProcessBuilder command) throws IOException {
+        Process process = command.redirectErrorStream(true).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         String line;
@@ -43,6 +49,7 @@ final class ServerProcess implements AutoCloseable {
             Matcher matcher = SERVING.matcher(line);
             if (matcher.find()) {
                 ServerProcess server = new ServerProcess(process, matcher.group(1));
+                server.output.append(seen);
                 server.drainer = Thread.ofPlatform().daemon().start(() -> server.drain(lines));
                 return server;
             }
@@ -79,6 +86,7 @@ final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Everything the process printed so far, stdout and stderr, from its first line. */
     String output() {
         synchronized (output) {
             return output.toString();

@@ -1,0 +1,77 @@
+package io.github.panamallama.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server jar as a user runs it: {@code java -jar panama-llama-server-VERSION.jar --model m.gguf}
+ * in a directory of its own, with no panamallama.* property and no PANAMA_LLAMA_* variable, so
+ * llama.cpp can only come from the natives inside the jar.
+ */
+class ServerJarTest {
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void servesModelsAndAChatCompletionFromAnyDirectory(@TempDir Path directory) throws Exception {
+        Path built = Path.of(System.getProperty("panamallama.server.jar"));
+        assertTrue(Files.isRegularFile(built), "the server module did not build " + built);
+        Path jar = Files.copy(built, directory.resolve(built.getFileName()));
+        Path model = TestFixtures.tinyMistralF16();
+
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        ProcessBuilder command = new ProcessBuilder(java, "-jar", jar.getFileName().toString(),
+                "--model", model.toString(), "--port", "0").directory(directory.toFile());
+        scrub(command.environment());
+
+        long started = System.nanoTime();
+        try (ServerProcess server = ServerProcess.start(command)) {
+            HttpResponse<String> models = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/models")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long firstAnswer = System.nanoTime() - started;
+            assertEquals(200, models.statusCode(), models.body());
+            assertEquals("tiny-mistral-f16", json.readTree(models.body()).at("/data/0/id").asText(), models.body());
+
+            String request = """
+                    {"model": "tiny-mistral-f16", "max_tokens": 8,
+                     "messages": [{"role": "user", "content": "Say hello."}]}""";
+            HttpResponse<String> chat = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(request)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long chatAnswer = System.nanoTime() - started;
+            assertEquals(200, chat.statusCode(), chat.body());
+            JsonNode completion = json.readTree(chat.body());
+            assertEquals("assistant", completion.at("/choices/0/message/role").asText(), chat.body());
+            int tokens = completion.at("/usage/completion_tokens").asInt();
+            assertTrue(tokens >= 1 && tokens <= 8, "completion tokens " + tokens + ": " + chat.body());
+
+            System.out.printf("server jar (%d MB): GET /v1/models answered %d ms after java -jar, the chat completion %d ms%n",
+                    Files.size(jar) >> 20, firstAnswer / 1_000_000, chatAnswer / 1_000_000);
+            // SIGTERM ends a JVM with 128 + 15 once its shutdown hooks (the graceful stop) have run.
+            assertEquals(143, server.stop(), server.output());
+            // No JVM warning: the jar's manifest grants native access, nothing else is needed.
+            assertTrue(server.output().lines().noneMatch(line -> line.startsWith("WARNING:")), server.output());
+        }
+    }
+
+    /** Whatever could point the loader at a library other than the jar's own. */
+    private static void scrub(Map<String, String> environment) {
+        environment.keySet().removeIf(name -> name.startsWith("PANAMA_LLAMA_"));
+        environment.keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+    }
+}
