@@ -30,9 +30,18 @@ case "$(uname -s)-$(uname -m)-$variant" in
     platform=linux-x64
     lib_pkg="@node-llama-cpp/linux-x64@3.22.1"
     lib_sha="sha512-5uCCDNqWCNfaAm8aR/Uzxbo4HBpKgNF91kCHPepKhgMgV2OAmatoefbOlMihsqCiH2Od35E/eUHQCFbfRBJuOg==" ;;
-  Linux-x86_64-cuda)   platform=linux-x64-cuda;   lib_pkg="@node-llama-cpp/linux-x64-cuda@3.22.1";   lib_sha="" ;;
-  Linux-x86_64-vulkan) platform=linux-x64-vulkan; lib_pkg="@node-llama-cpp/linux-x64-vulkan@3.22.1"; lib_sha="" ;;
-  Darwin-arm64-metal|Darwin-arm64-cpu) platform=mac-arm64-metal; lib_pkg="@node-llama-cpp/mac-arm64-metal@3.21.1"; lib_sha="" ;;
+  Linux-x86_64-cuda)
+    platform=linux-x64-cuda
+    lib_pkg="@node-llama-cpp/linux-x64-cuda@3.22.1"
+    lib_sha="sha512-8rQCjyNNLZJUFit+YpjwlC4hwkKgOMIkB2wuycKBf8NU2O3ySKbiWZQ8aw9ku2nUTXjSnUIrE6KB88itduTBuA==" ;;
+  Linux-x86_64-vulkan)
+    platform=linux-x64-vulkan
+    lib_pkg="@node-llama-cpp/linux-x64-vulkan@3.22.1"
+    lib_sha="sha512-bBxqU+JOcBu1nb5Qj2zcMci+JByT1E8EajHvYodyNfVIPkEhXh+/HMwR1/BT7xP08YK0hks+kM8fglER0P8JEg==" ;;
+  Darwin-arm64-metal|Darwin-arm64-cpu)
+    platform=mac-arm64-metal
+    lib_pkg="@node-llama-cpp/mac-arm64-metal@3.21.1"
+    lib_sha="sha512-6MIDAZV7DXD9R1+jEXWJkFuolni3GATGE6mmuyFYc6ZmtOh9djAy15df0T0AXK3sCmVKL+fQcOAWZezxx4MvQQ==" ;;
   *) echo "no pinned prebuilt llama.cpp for $(uname -s)-$(uname -m) variant $variant;" \
           "build the llama.cpp submodule (see README) or point PANAMA_LLAMA_LIBRARY_PATH at a build" >&2
      exit 1 ;;
@@ -48,9 +57,7 @@ fetch() {
   local pkg="$1" expected="$2" tarball
   tarball="$(cd "$cache" && npm pack --silent "$pkg" | tail -1)"
   local actual="sha512-$(openssl dgst -sha512 -binary "$cache/$tarball" | base64 -w0)"
-  if [ -z "$expected" ]; then
-    echo "warning: $pkg has no pinned integrity in this script yet; got $actual" >&2
-  elif [ "$actual" != "$expected" ]; then
+  if [ "$actual" != "$expected" ]; then
     rm -f "$cache/$tarball"
     echo "integrity mismatch for $pkg: expected $expected, got $actual" >&2
     exit 1
@@ -67,9 +74,13 @@ unpack() {
   rm -rf "$tmp"
 }
 
+# The package's own licence (node-llama-cpp built these binaries) is kept beside them: the
+# natives jar (natives/pom.xml) ships it with llama.cpp's notice.
 libs="$root/build/natives/prebuilt/$platform"
-if ! $headers_only && { $force || [ ! -f "$libs/.complete" ]; }; then
-  unpack "$(fetch "$lib_pkg" "$lib_sha")" "bins/$platform" "$libs"
+if ! $headers_only && { $force || [ ! -f "$libs/.complete" ] || [ ! -f "$libs/LICENSE-node-llama-cpp.txt" ]; }; then
+  tarball="$(fetch "$lib_pkg" "$lib_sha")"
+  unpack "$tarball" "bins/$platform" "$libs"
+  tar -xzOf "$tarball" package/LICENSE > "$libs/LICENSE-node-llama-cpp.txt"
   echo "$lib_pkg $lib_sha" > "$libs/.complete"
   echo "prebuilt llama.cpp v0.5.0 ($platform) in $libs"
 fi

@@ -12,4 +12,8 @@ module io.github.panamallama {
     exports io.github.panamallama.convert.pytorch;
     exports io.github.panamallama.convert.safetensors;
     exports io.github.panamallama.convert.sentencepiece;
+    // Natives jars (panama-llama-natives) provide the native library through this service.
+    exports io.github.panamallama.spi;
+
+    uses io.github.panamallama.spi.NativeLibraryBundle;
 }

@@ -3,8 +3,9 @@ package io.github.panamallama;
 import java.util.List;
 
 /**
- * No usable llama.cpp library was found. The message lists every place the loader tried,
- * what it found there, and what the user can do; {@link #attempts()} has the same as data.
+ * No usable llama.cpp library was found. The message lists every place the loader tried, in
+ * the order it tried them ({@link LibrarySource}), what it found there, and what the user can do;
+ * {@link #attempts()} has the same as data.
  */
 public final class NativeLibraryException extends LlamaException {
     private final List<String> attempts;

@@ -31,14 +31,36 @@ enum Platform {
         return os.contains("win") ? WINDOWS : LINUX;
     }
 
-    /** The folder name scripts/fetch-natives.sh unpacks this platform's release into. */
-    String prebuiltName() {
+    /**
+     * The folders scripts/fetch-natives.sh unpacks this platform's releases into, GPU builds first
+     * ({@code --variant cuda}, {@code --variant vulkan}), the CPU build last.
+     */
+    List<String> prebuiltNames() {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         String cpu = arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : "x64";
         return switch (this) {
-            case LINUX -> "linux-" + cpu;
-            case MACOS -> "mac-" + cpu + "-metal";
-            case WINDOWS -> "win-" + cpu;
+            case LINUX -> List.of("linux-" + cpu + "-cuda", "linux-" + cpu + "-vulkan", "linux-" + cpu);
+            case MACOS -> List.of("mac-" + cpu + "-metal");
+            case WINDOWS -> List.of("win-" + cpu + "-cuda", "win-" + cpu + "-vulkan", "win-" + cpu);
+        };
+    }
+
+    /** The operating system as natives jars name it (their manifest's {@code os}, the start of their classifier). */
+    String bundleOs() {
+        return switch (this) {
+            case LINUX -> "linux";
+            case MACOS -> "macos";
+            case WINDOWS -> "windows";
+        };
+    }
+
+    /** The processor as natives jars name it: {@code x86_64}, {@code aarch64}, or what the JVM says. */
+    static String bundleArch() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        return switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
         };
     }
 
