@@ -1,8 +1,8 @@
 // The invoker's check after building tests/consumer: runs its Main as README.md says, on the
 // class path and as a named module, with nothing that could point panama-llama at a native
 // library but the natives jar: no panamallama.* property, no PANAMA_LLAMA_* variable, and a
-// working directory outside the checkout. Each run must exit 0 (Main checks its tokens), print
-// no JVM warning (so the native-access grants are complete), load llama.cpp from outside the
+// working directory outside the checkout. Each run must exit 0 (Main checks its tokens), draw
+// no native-access warning from the JVM (so the grants are complete), load llama.cpp from outside the
 // checkout, and both runs must generate the same tokens.
 // Variables from the invoker: basedir (this clone), model, checkout (the panama-llama tree).
 
@@ -34,8 +34,12 @@ runs.each { name, command ->
     def fail = { String why -> throw new IllegalStateException("consumer on the ${name}: ${why}") }
     if (process.exitValue() != 0) fail("exit code ${process.exitValue()}")
     if (!output.contains("running as: ${expectedMode[name]}")) fail("did not run as ${expectedMode[name]}")
-    def warnings = output.readLines().findAll { it.startsWith('WARNING:') }
-    if (warnings) fail("the JVM warned (a native-access grant is missing?): ${warnings}")
+    def warnings = output.readLines().findAll {
+        def line = it.toLowerCase(Locale.ROOT)
+        line.startsWith('warning:') && (line.contains('restricted method') || line.contains('native access'))
+    }
+    if (warnings) fail("the JVM warned about native access (a grant is missing): ${warnings}")
+    if (!output.contains('(BUNDLED)')) fail('llama.cpp did not come from the natives jar (source BUNDLED)')
     def directory = (output =~ /library directory: (.+)/)
     if (!directory.find()) fail('no library directory printed')
     def canonical = new File(directory.group(1).trim()).canonicalPath
