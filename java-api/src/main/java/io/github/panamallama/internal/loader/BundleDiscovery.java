@@ -35,12 +35,14 @@ final class BundleDiscovery {
         if (context != null && context != own) {
             load(ServiceLoader.load(NativeLibraryBundle.class, context), providers, unusable);
         }
-        List<Candidate> candidates = new ArrayList<>(candidates(providers.values(), platform.bundleOs(), Platform.bundleArch(), expectedVersion));
+        List<Candidate> candidates = new ArrayList<>(
+                candidates(providers.values(), platform.bundleOs(), Platform.bundleArch(), expectedVersion));
         candidates.addAll(unusable);
         return candidates;
     }
 
-    private static void load(ServiceLoader<NativeLibraryBundle> loader, Map<Class<?>, NativeLibraryBundle> into, List<Candidate> unusable) {
+    private static void load(ServiceLoader<NativeLibraryBundle> loader, Map<Class<?>, NativeLibraryBundle> into,
+                             List<Candidate> unusable) {
         Iterator<NativeLibraryBundle> iterator = loader.iterator();
         int errors = 0;
         while (errors < MAX_SERVICE_ERRORS) {

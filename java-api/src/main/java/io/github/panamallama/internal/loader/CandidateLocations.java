@@ -71,7 +71,7 @@ final class CandidateLocations {
     String homeDescription() {
         Path home = home();
         return home == null
-                ? "no panama-llama checkout known (set -D" + LibrarySource.HOME_PROPERTY + " or " + LibrarySource.HOME_ENVIRONMENT + ")"
+                ? "no panama-llama checkout known; set -D" + LibrarySource.HOME_PROPERTY + " or " + LibrarySource.HOME_ENVIRONMENT
                 : "panama-llama checkout " + home;
     }
 

@@ -108,7 +108,8 @@ public record BundleManifest(String classifier, String os, String arch, String v
         }
         String classifier = values.get("classifier");
         if (!CLASSIFIER.matcher(classifier).matches()) {
-            throw new IllegalArgumentException("natives manifest classifier \"" + classifier + "\" is not lower-case letters, digits, '-' and '_'");
+            throw new IllegalArgumentException("natives manifest classifier \"" + classifier
+                    + "\" is not lower-case letters, digits, '-' and '_'");
         }
         String key = classifier + "-" + HexFormat.of().formatHex(sha256(content)).substring(0, KEY_HEX_DIGITS);
         return new BundleManifest(classifier, values.get("os"), values.get("arch"), values.get("variant"),

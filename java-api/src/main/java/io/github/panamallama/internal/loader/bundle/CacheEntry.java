@@ -72,6 +72,8 @@ final class CacheEntry {
                     // Another process may have finished while this one waited for the lock.
                     problem = check();
                     if (problem.isEmpty()) {
+                        LOG.log(Level.DEBUG, () -> "Natives " + directory
+                                + " were extracted by another process while this one waited");
                         return directory;
                     }
                     removeLeftovers();
@@ -93,6 +95,8 @@ final class CacheEntry {
 
     private Path extract(BundleSource source, String previousProblem, long start) throws IOException {
         Path staging = Files.createTempDirectory(root, manifest.cacheKey() + ".tmp-");
+        LOG.log(Level.DEBUG, () -> "Extracting natives " + manifest.classifier() + " into " + staging
+                + " (" + previousProblem + ")");
         try {
             for (BundleFile file : manifest.files()) {
                 try (InputStream in = source.open(file.name())) {
@@ -101,11 +105,13 @@ final class CacheEntry {
             }
             Optional<String> problem = DirectoryCheck.problem(staging, manifest);
             if (problem.isPresent()) {
-                throw new IOException("the files extracted from " + source.describe() + " do not match its manifest: " + problem.get());
+                throw new IOException("the files extracted from " + source.describe()
+                        + " do not match its manifest: " + problem.get());
             }
             boolean replacing = Files.exists(directory, LinkOption.NOFOLLOW_LINKS);
             if (replacing) {
                 if (check().isEmpty()) {
+                    LOG.log(Level.DEBUG, () -> "Natives " + directory + " were extracted by another process meanwhile");
                     return directory; // a process without a lock finished first: its copy is good
                 }
                 moveAsideAndDelete();
@@ -115,6 +121,7 @@ final class CacheEntry {
             } catch (FileSystemException e) {
                 // Another process (one without a lock) renamed its directory into place first.
                 if (check().isEmpty()) {
+                    LOG.log(Level.DEBUG, () -> "Natives " + directory + " were extracted by another process meanwhile");
                     return directory;
                 }
                 throw e;

@@ -47,7 +47,8 @@ final class PrivateDirectory {
         Object owner = Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         Object self = uidOfThisProcess(directory.getParent());
         if (!owner.equals(self)) {
-            throw new IOException(directory + " belongs to another user (uid " + owner + ", this process runs as uid " + self + ")");
+            throw new IOException(directory + " belongs to another user (uid " + owner
+                    + ", this process runs as uid " + self + ")");
         }
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS);
         if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {

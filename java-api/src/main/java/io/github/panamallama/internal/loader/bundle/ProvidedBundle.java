@@ -29,7 +29,8 @@ public final class ProvidedBundle implements BundleSource {
             }
             content = in.readAllBytes();
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + bundle.resourceDirectory() + NativeLibraryBundle.MANIFEST + ": " + e, e);
+            throw new IllegalArgumentException("cannot read " + bundle.resourceDirectory()
+                    + NativeLibraryBundle.MANIFEST + ": " + e, e);
         }
         BundleManifest manifest = BundleManifest.parse(content);
         if (!manifest.classifier().equals(bundle.classifier())) {
@@ -41,7 +42,8 @@ public final class ProvidedBundle implements BundleSource {
     /** Where a provider comes from, for messages: its jar, or its class when the JVM does not say. */
     public static String location(NativeLibraryBundle bundle) {
         CodeSource source = bundle.getClass().getProtectionDomain().getCodeSource();
-        String where = source == null || source.getLocation() == null ? bundle.getClass().getName() : source.getLocation().toString();
+        String where = source == null || source.getLocation() == null
+                ? bundle.getClass().getName() : source.getLocation().toString();
         return bundle.classifier() + " natives from " + where;
     }
 
