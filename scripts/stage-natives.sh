@@ -12,9 +12,11 @@
 # Usage: scripts/stage-natives.sh --from DIR --classifier C --os OS --arch ARCH --variant V
 #          --llama-version X --provider FQCN --classes DIR --notice FILE --out DIR
 set -euo pipefail
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    -h|--help) usage; exit 0 ;;
     --from) from="$2" ;; --classifier) classifier="$2" ;; --os) os="$2" ;; --arch) arch="$2" ;;
     --variant) variant="$2" ;; --llama-version) llama_version="$2" ;; --provider) provider="$2" ;;
     --classes) classes="$2" ;; --notice) notice="$2" ;; --out) out="$2" ;;
