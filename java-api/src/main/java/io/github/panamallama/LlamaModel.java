@@ -236,8 +236,11 @@ public final class LlamaModel implements AutoCloseable {
         return vocabulary;
     }
 
-    /** The vocabulary without the open check: for children that hold the model. */
-    Vocabulary vocabularyUnchecked() {
+    /**
+     * The vocabulary for a child that holds this model (a context, its generation): usable
+     * after {@link #close()}, which defers the free until the last child lets go.
+     */
+    Vocabulary heldVocabulary() {
         return vocabulary;
     }
 
