@@ -1,0 +1,53 @@
+package io.github.panamallama.benchmarks;
+
+import io.github.panamallama.Batch;
+import io.github.panamallama.LlamaContext;
+import io.github.panamallama.LlamaModel;
+import io.github.panamallama.Sampler;
+import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+
+/**
+ * The native pointers behind API objects, for benchmarks that call llama.cpp directly (raw FFM
+ * downcalls, C loops) on the very objects the API made. The API keeps them private on purpose
+ * (no public signature exposes native memory); these benchmarks run on the class path and read
+ * them reflectively, which applications must not do.
+ */
+final class NativeHandles {
+    private NativeHandles() {}
+
+    static MemorySegment model(LlamaModel model) {
+        return (MemorySegment) call(LlamaModel.class, "handle", model);
+    }
+
+    static MemorySegment context(LlamaContext context) {
+        return (MemorySegment) call(LlamaContext.class, "handle", context);
+    }
+
+    /** The {@code llama_batch} struct the API passes to {@code llama_decode}. */
+    static MemorySegment batch(Batch batch) {
+        return (MemorySegment) call(Batch.class, "struct", batch);
+    }
+
+    /** The {@code llama_sampler} chain. */
+    static MemorySegment sampler(Sampler sampler) {
+        try {
+            Field chain = Sampler.class.getDeclaredField("chain");
+            chain.setAccessible(true);
+            return (MemorySegment) chain.get(sampler);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Sampler has no field chain: this benchmark needs updating", e);
+        }
+    }
+
+    private static Object call(Class<?> type, String method, Object target) {
+        try {
+            Method accessor = type.getDeclaredMethod(method);
+            accessor.setAccessible(true);
+            return accessor.invoke(target);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(type.getSimpleName() + " has no " + method + "(): this benchmark needs updating", e);
+        }
+    }
+}
