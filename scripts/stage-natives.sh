@@ -12,6 +12,7 @@
 # Usage: scripts/stage-natives.sh --from DIR --classifier C --os OS --arch ARCH --variant V
 #          --llama-version X --provider FQCN --classes DIR --notice FILE --out DIR
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 
 while [ $# -gt 0 ]; do
   case "$1" in

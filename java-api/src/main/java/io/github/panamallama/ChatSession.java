@@ -162,13 +162,9 @@ public final class ChatSession {
     }
 
     private int[] tokenize(String prompt) {
-        context.enter();
-        try {
-            // Templates write control tokens such as </s> as text: parse them.
-            return context.model().vocabularyUnchecked().tokenizeUtf8(prompt.getBytes(StandardCharsets.UTF_8), true, true);
-        } finally {
-            context.exit();
-        }
+        // Templates write control tokens such as </s> as text: parse them.
+        return context.guard().call(() -> context.model().heldVocabulary()
+                .tokenizeUtf8(prompt.getBytes(StandardCharsets.UTF_8), true, true));
     }
 
     private static int commonPrefix(int[] a, int[] b) {

@@ -1,7 +1,5 @@
 package io.github.panamallama;
 
-import static io.github.panamallama.internal.llama.llama_h.*;
-
 import io.github.panamallama.internal.generation.StopStringFilter;
 import io.github.panamallama.internal.generation.Utf8Assembler;
 import java.lang.foreign.Arena;
@@ -30,6 +28,8 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
     private static final int PIECE_BUFFER_BYTES = 256;
 
     private final LlamaContext context;
+    /** The context's operations; this stream holds its guard while they run. */
+    private final ContextCore core;
     private final Vocabulary vocabulary;
     private final GenerationOptions options;
     private final Sampler sampler;
@@ -43,6 +43,8 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
     private final Utf8Assembler utf8 = new Utf8Assembler();
     private final StopStringFilter stops;
     private final StringBuilder text = new StringBuilder();
+    /** One step, created once: the guard runs it per token without allocating. */
+    private final Runnable stepInsideGuard = this::stepInsideGuard;
     private int[] generated = new int[32];
     private int generatedCount;
     private int position;
@@ -65,7 +67,8 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
      */
     CompletionStream(LlamaContext context, int[] promptTokens, int reusedPrefix, GenerationOptions options) {
         this.context = context;
-        this.vocabulary = context.model().vocabularyUnchecked();
+        this.core = context.core();
+        this.vocabulary = context.model().heldVocabulary();
         this.options = options;
         this.promptTokens = promptTokens.clone();
         this.reusedPrefix = reusedPrefix;
@@ -82,11 +85,11 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
                     + " tokens; the context holds " + context.contextLength());
         }
         for (int i = 0; i < promptTokens.length; i++) {
-            if (promptTokens[i] < 0 || promptTokens[i] >= context.vocabularySize()) {
+            if (promptTokens[i] < 0 || promptTokens[i] >= core.vocabularySize()) {
                 throw new IllegalArgumentException("prompt token " + i + " = " + promptTokens[i] + " is not a token id");
             }
         }
-        context.beginStream(this);
+        context.guard().hold(this);
         Sampler chosen = options.sampler().orElse(null);
         boolean own = chosen == null;
         try {
@@ -95,20 +98,15 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
             this.batch = new Batch(Math.min(context.batchSize(), promptTokens.length));
             this.pieceBuffer = arena.allocate(PIECE_BUFFER_BYTES);
         } catch (RuntimeException | Error e) {
-            context.endStream(this);
+            context.guard().release(this);
             arena.close();
             throw e;
         }
     }
 
     private static int[] tokenizePrompt(LlamaContext context, String prompt, GenerationOptions options) {
-        context.enter();
-        try {
-            return context.model().vocabularyUnchecked().tokenizeUtf8(prompt.getBytes(StandardCharsets.UTF_8),
-                    options.addSpecial(), options.parseSpecial());
-        } finally {
-            context.exit();
-        }
+        return context.guard().call(() -> context.model().heldVocabulary().tokenizeUtf8(
+                prompt.getBytes(StandardCharsets.UTF_8), options.addSpecial(), options.parseSpecial()));
     }
 
     @Override
@@ -174,60 +172,55 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
 
     /** One step: decode the prompt, or sample a token and decode it. May set nextPiece or stopReason. */
     private void step() {
-        context.enterStream(this);
-        try {
-            if (!promptDone) {
-                decodePrompt();
-                return;
-            }
-            if (context.consumeAbort()) {
-                stopReason = StopReason.CANCELLED;
-                return;
-            }
-            int token = sampler.sampleUnguarded(context, context.lastOutputIndex());
-            lastTokenNanos = System.nanoTime();
-            if (vocabulary.isEndOfGenerationUnchecked(token)) {
-                stopReason = StopReason.EOS;
-                return;
-            }
-            record(token);
-            String piece = stops.feed(utf8.append(pieceBytes, 0, piece(token)));
-            if (!piece.isEmpty()) {
-                emit(piece);
-            }
-            if (stops.stopped()) {
-                stopReason = StopReason.STOP_STRING;
-                return;
-            }
-            if (generatedCount >= options.maxTokens()) {
-                stopReason = StopReason.MAX_TOKENS;
-                return;
-            }
-            if (position >= context.contextLength()) {
-                stopReason = StopReason.CONTEXT_FULL;
-                return;
-            }
-            batch.clear();
-            batch.add(token, position, true);
-            decode();
-            if (stopReason == null) {
-                position++;
-            }
-        } finally {
-            context.exit();
+        context.guard().runAs(this, stepInsideGuard);
+    }
+
+    private void stepInsideGuard() {
+        if (!promptDone) {
+            decodePrompt();
+            return;
+        }
+        if (core.consumeAbort()) {
+            stopReason = StopReason.CANCELLED;
+            return;
+        }
+        int token = sampler.sample(core, core.lastOutputIndex());
+        lastTokenNanos = System.nanoTime();
+        if (vocabulary.endsGeneration(token)) {
+            stopReason = StopReason.EOS;
+            return;
+        }
+        record(token);
+        String piece = stops.feed(utf8.append(pieceBytes, 0, piece(token)));
+        if (!piece.isEmpty()) {
+            emit(piece);
+        }
+        if (stops.stopped()) {
+            stopReason = StopReason.STOP_STRING;
+            return;
+        }
+        if (generatedCount >= options.maxTokens()) {
+            stopReason = StopReason.MAX_TOKENS;
+            return;
+        }
+        if (position >= core.contextLength()) {
+            stopReason = StopReason.CONTEXT_FULL;
+            return;
+        }
+        batch.clear();
+        batch.add(token, position, true);
+        decode();
+        if (stopReason == null) {
+            position++;
         }
     }
 
     private void decodePrompt() {
         promptStartNanos = System.nanoTime();
-        if (reusedPrefix == 0) {
-            llama_memory_clear(llama_get_memory(context.handle()), true);
-        } else {
-            llama_memory_seq_rm(llama_get_memory(context.handle()), 0, reusedPrefix, -1);
-        }
+        context.heldMemory().keepPrefix(reusedPrefix);
         position = reusedPrefix;
         while (position < promptTokens.length && stopReason == null) {
-            if (context.consumeAbort()) {
+            if (core.consumeAbort()) {
                 stopReason = StopReason.CANCELLED;
                 break;
             }
@@ -250,7 +243,7 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
 
     private void decode() {
         try {
-            context.decodeUnguarded(batch);
+            core.decode(batch);
         } catch (ContextFullException e) {
             stopReason = StopReason.CONTEXT_FULL;
         } catch (DecodeAbortedException e) {
@@ -263,7 +256,7 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
         int length = vocabulary.pieceInto(token, pieceBuffer, false);
         if (length < 0) {
             // A piece longer than the buffer: rare (long user-defined tokens); not the hot path.
-            byte[] big = vocabulary.tokenPieceBytesUnchecked(token);
+            byte[] big = vocabulary.pieceBytes(token, false);
             return appendLong(big);
         }
         MemorySegment.copy(pieceBuffer, ValueLayout.JAVA_BYTE, 0, pieceBytes, 0, length);
@@ -304,7 +297,7 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
             return;
         }
         closed = true;
-        context.endStream(this);
+        context.guard().release(this);
         batch.close();
         arena.close();
         if (ownsSampler) {

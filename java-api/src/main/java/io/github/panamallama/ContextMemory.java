@@ -2,30 +2,41 @@ package io.github.panamallama;
 
 import static io.github.panamallama.internal.llama.llama_h.*;
 
+import io.github.panamallama.internal.lifecycle.ThreadGuard;
 import java.lang.foreign.MemorySegment;
 import java.util.OptionalInt;
 
 /**
  * The memory (KV cache) of a {@link LlamaContext}: which tokens of which sequences it holds,
  * by position. Positions ranges are half-open {@code [from, to)}. Same threading rules as its
- * context.
+ * context. Every memory operation of the library goes through this class.
  */
 public final class ContextMemory {
-    private final LlamaContext context;
+    private final ThreadGuard guard;
+    private final ContextCore core;
     private final MemorySegment memory;
 
-    ContextMemory(LlamaContext context, MemorySegment memory) {
-        this.context = context;
-        this.memory = memory;
+    ContextMemory(ThreadGuard guard, ContextCore core) {
+        this.guard = guard;
+        this.core = core;
+        this.memory = llama_get_memory(core.handle());
     }
 
     /** Forgets everything (and zeroes the buffers). */
     public void clear() {
-        context.enter();
-        try {
+        guard.run(() -> keepPrefix(0));
+    }
+
+    /**
+     * Keeps the first {@code tokens} positions of sequence 0 and drops the rest of it; with 0,
+     * forgets everything, as {@link #clear()}. How a generation reuses a cached prompt prefix
+     * and an embedding starts afresh: the caller already holds the context's guard.
+     */
+    void keepPrefix(int tokens) {
+        if (tokens == 0) {
             llama_memory_clear(memory, true);
-        } finally {
-            context.exit();
+        } else {
+            llama_memory_seq_rm(memory, 0, tokens, -1);
         }
     }
 
@@ -42,13 +53,10 @@ public final class ContextMemory {
      */
     public boolean removeTokens(int sequenceId, int from, int to) {
         checkRange(from, to);
-        context.enter();
-        try {
-            context.checkSequence(sequenceId);
+        return guard.call(() -> {
+            core.checkSequence(sequenceId);
             return llama_memory_seq_rm(memory, sequenceId, from, end(to));
-        } finally {
-            context.exit();
-        }
+        });
     }
 
     /** Copies a whole sequence's tokens to another sequence (sharing, not duplicating, cells). */
@@ -59,25 +67,19 @@ public final class ContextMemory {
     /** Copies the tokens of {@code source} with positions in {@code [from, to)} to {@code destination}. */
     public void copyTokens(int source, int destination, int from, int to) {
         checkRange(from, to);
-        context.enter();
-        try {
-            context.checkSequence(source);
-            context.checkSequence(destination);
+        guard.run(() -> {
+            core.checkSequence(source);
+            core.checkSequence(destination);
             llama_memory_seq_cp(memory, source, destination, from, end(to));
-        } finally {
-            context.exit();
-        }
+        });
     }
 
     /** Removes every token not in this sequence. */
     public void keepOnly(int sequenceId) {
-        context.enter();
-        try {
-            context.checkSequence(sequenceId);
+        guard.run(() -> {
+            core.checkSequence(sequenceId);
             llama_memory_seq_keep(memory, sequenceId);
-        } finally {
-            context.exit();
-        }
+        });
     }
 
     /**
@@ -87,14 +89,11 @@ public final class ContextMemory {
      */
     public void shiftPositions(int sequenceId, int from, int to, int delta) {
         checkRange(from, to);
-        context.enter();
-        try {
-            context.checkSequence(sequenceId);
+        guard.run(() -> {
+            core.checkSequence(sequenceId);
             requireShift();
             llama_memory_seq_add(memory, sequenceId, from, end(to), delta);
-        } finally {
-            context.exit();
-        }
+        });
     }
 
     /** Divides the positions in {@code [from, to)} of a sequence by {@code divisor} (> 1). */
@@ -103,58 +102,42 @@ public final class ContextMemory {
         if (divisor <= 1) {
             throw new IllegalArgumentException("divisor must be > 1: " + divisor);
         }
-        context.enter();
-        try {
-            context.checkSequence(sequenceId);
+        guard.run(() -> {
+            core.checkSequence(sequenceId);
             requireShift();
             llama_memory_seq_div(memory, sequenceId, from, end(to), divisor);
-        } finally {
-            context.exit();
-        }
+        });
     }
 
     /** The smallest position held for a sequence, empty if it holds none. */
     public OptionalInt minPosition(int sequenceId) {
-        context.enter();
-        try {
-            context.checkSequence(sequenceId);
-            int pos = llama_memory_seq_pos_min(memory, sequenceId);
-            return pos < 0 ? OptionalInt.empty() : OptionalInt.of(pos);
-        } finally {
-            context.exit();
-        }
+        return position(guard.callInt(() -> {
+            core.checkSequence(sequenceId);
+            return llama_memory_seq_pos_min(memory, sequenceId);
+        }));
     }
 
     /** The largest position held for a sequence, empty if it holds none. */
     public OptionalInt maxPosition(int sequenceId) {
-        context.enter();
-        try {
-            context.checkSequence(sequenceId);
-            return maxPositionUnguarded(sequenceId);
-        } finally {
-            context.exit();
-        }
-    }
-
-    OptionalInt maxPositionUnguarded(int sequenceId) {
-        int pos = llama_memory_seq_pos_max(memory, sequenceId);
-        return pos < 0 ? OptionalInt.empty() : OptionalInt.of(pos);
+        return position(guard.callInt(() -> {
+            core.checkSequence(sequenceId);
+            return llama_memory_seq_pos_max(memory, sequenceId);
+        }));
     }
 
     /** Whether positions can be shifted or divided. */
     public boolean canShift() {
-        context.enter();
-        try {
-            return llama_memory_can_shift(memory);
-        } finally {
-            context.exit();
-        }
+        return guard.call(() -> llama_memory_can_shift(memory));
     }
 
     private void requireShift() {
         if (!llama_memory_can_shift(memory)) {
             throw new UnsupportedOperationException("this context's memory cannot shift positions");
         }
+    }
+
+    private static OptionalInt position(int pos) {
+        return pos < 0 ? OptionalInt.empty() : OptionalInt.of(pos);
     }
 
     private static void checkRange(int from, int to) {

@@ -12,7 +12,6 @@ import io.github.panamallama.internal.llama.llama_progress_callback;
 import io.github.panamallama.internal.runtime.NativeLog;
 import io.github.panamallama.internal.text.NativeText;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
@@ -39,7 +38,6 @@ import java.util.function.Function;
  * closed too: children keep their model alive.
  */
 public final class LlamaModel implements AutoCloseable {
-    private static final byte[] GGUF_MAGIC = {'G', 'G', 'U', 'F'};
 
     private final Path path;
     private final Lifetime lifetime;
@@ -175,15 +173,12 @@ public final class LlamaModel implements AutoCloseable {
         if (!Files.isReadable(path)) {
             throw new ModelLoadException(path, "not readable");
         }
-        byte[] magic = new byte[GGUF_MAGIC.length];
-        int read;
-        try (InputStream in = Files.newInputStream(path)) {
-            read = in.readNBytes(magic, 0, magic.length);
+        try {
+            GgufFile.checkHeader(path);
+        } catch (GgufFormatException e) {
+            throw new ModelLoadException(path, "not a GGUF file llama.cpp reads (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new ModelLoadException(path, "cannot read it: " + e.getMessage(), e);
-        }
-        if (read < magic.length || !java.util.Arrays.equals(magic, GGUF_MAGIC)) {
-            throw new ModelLoadException(path, "not a GGUF file (it does not start with \"GGUF\")");
         }
         // llama.cpp trusts parts of the file it reads (some corruptions abort the process):
         // the Java reader checks every count, size and offset first, reading metadata only.
@@ -241,8 +236,11 @@ public final class LlamaModel implements AutoCloseable {
         return vocabulary;
     }
 
-    /** The vocabulary without the open check: for children that hold the model. */
-    Vocabulary vocabularyUnchecked() {
+    /**
+     * The vocabulary for a child that holds this model (a context, its generation): usable
+     * after {@link #close()}, which defers the free until the last child lets go.
+     */
+    Vocabulary heldVocabulary() {
         return vocabulary;
     }
 

@@ -3,15 +3,13 @@ package io.github.panamallama;
 import static io.github.panamallama.internal.llama.llama_h.*;
 
 import io.github.panamallama.gguf.GgufFile;
+import io.github.panamallama.gguf.GgufFormatException;
 import io.github.panamallama.gguf.GgufTensorInfo;
 import io.github.panamallama.internal.llama.llama_model_quantize_params;
 import io.github.panamallama.internal.runtime.NativeLog;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +30,6 @@ import java.util.Objects;
  * that a bad argument is an exception naming it rather than a failure deep in native code.
  */
 public final class Quantizer {
-    private static final int GGUF_MAGIC = 0x46554747; // "GGUF" read as a little-endian int
-    private static final int GGUF_HEADER_BYTES = 4 + 4 + 8 + 8;
 
     private Quantizer() {
     }
@@ -139,24 +135,12 @@ public final class Quantizer {
         if (!Files.isRegularFile(input)) {
             throw new IllegalArgumentException("input model " + input + " does not exist or is not a file");
         }
-        try (InputStream in = Files.newInputStream(input)) {
-            byte[] header = in.readNBytes(GGUF_HEADER_BYTES);
-            if (header.length < GGUF_HEADER_BYTES) {
-                throw new IllegalArgumentException("input " + input + " is not a GGUF model: only " + header.length
-                        + " bytes");
-            }
-            ByteBuffer buffer = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-            int magic = buffer.getInt();
-            if (magic != GGUF_MAGIC) {
-                throw new IllegalArgumentException(String.format("input %s is not a GGUF model: it starts with"
-                        + " %02x %02x %02x %02x, not \"GGUF\"", input, header[0], header[1], header[2], header[3]));
-            }
-            int version = buffer.getInt();
-            if (version < 2 || version > 3) {
-                throw new IllegalArgumentException("input " + input + " is GGUF version " + version
-                        + "; llama.cpp reads versions 2 and 3");
-            }
+        try {
+            GgufFile.checkHeader(input);
             return Files.size(input);
+        } catch (GgufFormatException e) {
+            throw new IllegalArgumentException("input " + input + " is not a GGUF model llama.cpp reads: "
+                    + e.getMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("input model " + input + " cannot be read: " + e.getMessage(), e);
         }

@@ -29,7 +29,7 @@ import java.util.Objects;
  */
 public final class Sampler implements AutoCloseable {
     private final Lifetime lifetime;
-    private final ThreadGuard guard = new ThreadGuard("Sampler");
+    private final ThreadGuard guard;
     private final MemorySegment chain;
     private final int vocabularySize;
     private final List<String> stageNames;
@@ -37,6 +37,7 @@ public final class Sampler implements AutoCloseable {
 
     private Sampler(Lifetime lifetime, MemorySegment chain, int vocabularySize, List<String> stageNames) {
         this.lifetime = lifetime;
+        this.guard = new ThreadGuard("Sampler", lifetime);
         this.chain = chain;
         this.vocabularySize = vocabularySize;
         this.stageNames = List.copyOf(stageNames);
@@ -65,35 +66,31 @@ public final class Sampler implements AutoCloseable {
      */
     public int sample(LlamaContext context, int batchIndex) {
         Objects.requireNonNull(context, "context");
-        context.enter();
-        try {
-            return sampleUnguarded(context, batchIndex);
-        } finally {
-            context.exit();
-        }
+        ContextCore core = context.core();
+        return context.guard().callInt(() -> sample(core, batchIndex));
     }
 
     /** Samples from the last output of the context's last decode. */
     public int sample(LlamaContext context) {
         Objects.requireNonNull(context, "context");
-        context.enter();
-        try {
-            return sampleUnguarded(context, context.lastOutputIndex());
-        } finally {
-            context.exit();
-        }
+        ContextCore core = context.core();
+        return context.guard().callInt(() -> sample(core, core.lastOutputIndex()));
     }
 
-    /** For generation, inside the context's guard; the index was checked or is the last output. */
-    int sampleUnguarded(LlamaContext context, int batchIndex) {
-        enter();
+    /**
+     * Samples from a context whose guard the caller holds (the public methods, a generation
+     * step). Enters this sampler's guard explicitly rather than through a lambda: generation
+     * calls it per token and must not allocate.
+     */
+    int sample(ContextCore context, int batchIndex) {
+        guard.enter();
         try {
             // Stages sized for another vocabulary (logit bias, penalties) would index out of bounds.
             if (context.vocabularySize() != vocabularySize) {
                 throw new IllegalArgumentException("this Sampler was built for a vocabulary of " + vocabularySize
                         + " tokens; the context's model has " + context.vocabularySize());
             }
-            context.checkOutputIndex(batchIndex);
+            context.checkOutput(batchIndex);
             return llama_sampler_sample(chain, context.handle(), batchIndex);
         } finally {
             guard.exit();
@@ -105,22 +102,12 @@ public final class Sampler implements AutoCloseable {
         if (token < 0 || token >= vocabularySize) {
             throw new IllegalArgumentException("token " + token + " is not a token id (0.." + (vocabularySize - 1) + ")");
         }
-        enter();
-        try {
-            llama_sampler_accept(chain, token);
-        } finally {
-            guard.exit();
-        }
+        guard.run(() -> llama_sampler_accept(chain, token));
     }
 
     /** Forgets accepted tokens (penalty history, grammar position, mirostat state). */
     public void reset() {
-        enter();
-        try {
-            llama_sampler_reset(chain);
-        } finally {
-            guard.exit();
-        }
+        guard.run(() -> llama_sampler_reset(chain));
     }
 
     /**
@@ -129,23 +116,18 @@ public final class Sampler implements AutoCloseable {
      * no random stage (greedy).
      */
     public long seed() {
-        enter();
-        try {
-            return Integer.toUnsignedLong(llama_sampler_get_seed(chain));
-        } finally {
-            guard.exit();
-        }
+        return Integer.toUnsignedLong(guard.callInt(() -> llama_sampler_get_seed(chain)));
     }
 
     /** Time spent sampling and the number of tokens sampled since creation or the last reset. */
     public SamplerPerformance performance() {
-        enter();
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment data = llama_perf_sampler(call, chain);
-            return new SamplerPerformance(llama_perf_sampler_data.t_sample_ms(data), llama_perf_sampler_data.n_sample(data));
-        } finally {
-            guard.exit();
-        }
+        return guard.call(() -> {
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment data = llama_perf_sampler(call, chain);
+                return new SamplerPerformance(llama_perf_sampler_data.t_sample_ms(data),
+                        llama_perf_sampler_data.n_sample(data));
+            }
+        });
     }
 
     /** The names llama.cpp gives the chain's stages, in order (e.g. {@code [top-k, temp, dist]}). */
@@ -154,22 +136,9 @@ public final class Sampler implements AutoCloseable {
         return stageNames;
     }
 
-    private void enter() {
-        guard.enter();
-        if (lifetime.isClosed()) {
-            guard.exit();
-            throw new IllegalStateException("Sampler is closed");
-        }
-    }
-
     @Override
     public void close() {
-        guard.enter();
-        try {
-            cleanable.clean();
-        } finally {
-            guard.exit();
-        }
+        guard.runExclusive(cleanable::clean);
     }
 
     /** Builds a sampler chain; stages run in the order added; the last must select a token. */

@@ -11,5 +11,22 @@ public enum StopReason {
     /** {@link LlamaContext#abort()} was called. */
     CANCELLED,
     /** The context's memory is full. */
-    CONTEXT_FULL
+    CONTEXT_FULL;
+
+    /**
+     * Whether a length limit cut the text off (the token budget or the context), rather than
+     * the model, a stop string or a cancellation ending it.
+     */
+    public boolean truncated() {
+        return this == MAX_TOKENS || this == CONTEXT_FULL;
+    }
+
+    /**
+     * OpenAI's {@code finish_reason} for this reason: {@code "length"} when {@link #truncated()},
+     * else {@code "stop"} (OpenAI has no value for a cancelled generation; it ended early, not
+     * cut off by a limit). The example server and the LangChain4j adapter both report this.
+     */
+    public String openAiFinishReason() {
+        return truncated() ? "length" : "stop";
+    }
 }

@@ -180,28 +180,20 @@ public final class Vocabulary {
         try {
             requireTokenizer();
             checkToken(token, "token");
-            try (Arena call = Arena.ofConfined()) {
-                MemorySegment buffer = call.allocate(64);
-                int length = pieceInto(token, buffer, special);
-                if (length < 0) {
-                    buffer = call.allocate(-length);
-                    length = pieceInto(token, buffer, special);
-                }
-                return buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE);
-            }
+            return pieceBytes(token, special);
         } finally {
             model.lifetime().release();
         }
     }
 
-    /** A token's non-special piece of any length; the caller holds the model. */
-    byte[] tokenPieceBytesUnchecked(int token) {
+    /** A token's piece of any length; the caller holds the model and checked the id. */
+    byte[] pieceBytes(int token, boolean special) {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment buffer = call.allocate(64);
-            int length = pieceInto(token, buffer, false);
+            int length = pieceInto(token, buffer, special);
             if (length < 0) {
                 buffer = call.allocate(-length);
-                length = pieceInto(token, buffer, false);
+                length = pieceInto(token, buffer, special);
             }
             return buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE);
         }
@@ -213,8 +205,8 @@ public final class Vocabulary {
     }
 
     /**
-     * Unchecked: writes a token's piece into {@code buffer}; returns its length or, if the buffer
-     * is too small, minus the length needed. The caller holds the model and checked the id.
+     * Writes a token's piece into {@code buffer}; returns its length or, if the buffer is too
+     * small, minus the length needed. The caller holds the model and checked the id.
      */
     int pieceInto(int token, MemorySegment buffer, boolean special) {
         return llama_token_to_piece(vocab, token, buffer, (int) Math.min(Integer.MAX_VALUE, buffer.byteSize()), 0, special);
@@ -240,7 +232,7 @@ public final class Vocabulary {
     /** Whether generation should stop at this token (EOS, EOT and the like). */
     public boolean isEndOfGeneration(int token) {
         checkToken(token, "token");
-        return query(v -> llama_vocab_is_eog(v, token) ? 1 : 0) == 1;
+        return query(v -> endsGeneration(token) ? 1 : 0) == 1;
     }
 
     public boolean isControl(int token) {
@@ -248,8 +240,8 @@ public final class Vocabulary {
         return query(v -> llama_vocab_is_control(v, token) ? 1 : 0) == 1;
     }
 
-    /** Unchecked id test for hot paths (the caller holds the model). */
-    boolean isEndOfGenerationUnchecked(int token) {
+    /** {@link #isEndOfGeneration} for generation, per token: the caller holds the model and checked the id. */
+    boolean endsGeneration(int token) {
         return llama_vocab_is_eog(vocab, token);
     }
 

@@ -32,18 +32,21 @@ class QuantizerTest {
         Path text = Files.writeString(directory.resolve("model.gguf"), "PK\u0003\u0004 this is a zip, not a model");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Quantizer.quantize(text, directory.resolve("out.gguf"), QuantizationType.Q4_0));
-        assertEquals("input " + text + " is not a GGUF model: it starts with 50 4b 03 04, not \"GGUF\"", e.getMessage());
+        assertEquals("input " + text + " is not a GGUF model llama.cpp reads: magic at byte offset 0:"
+                + " expected \"GGUF\" but found 50 4b 03 04", e.getMessage());
         assertFalse(Files.exists(directory.resolve("out.gguf")), "nothing written");
 
         Path tiny = Files.writeString(directory.resolve("tiny.gguf"), "GGUF");
-        assertEquals("input " + tiny + " is not a GGUF model: only 4 bytes", assertThrows(IllegalArgumentException.class,
+        assertEquals("input " + tiny + " is not a GGUF model llama.cpp reads: version at byte offset 4:"
+                + " the file ends after 4 bytes", assertThrows(IllegalArgumentException.class,
                 () -> Quantizer.quantize(tiny, directory.resolve("out.gguf"), QuantizationType.Q4_0)).getMessage());
     }
 
     @Test
     void unknownGgufVersionIsRefused() throws IOException {
         Path v9 = Files.write(directory.resolve("v9.gguf"), ggufHeader(9));
-        assertEquals("input " + v9 + " is GGUF version 9; llama.cpp reads versions 2 and 3",
+        assertEquals("input " + v9 + " is not a GGUF model llama.cpp reads: version at byte offset 4:"
+                + " unsupported GGUF version 9 (supported: 2, 3)",
                 assertThrows(IllegalArgumentException.class,
                         () -> Quantizer.quantize(v9, directory.resolve("out.gguf"), QuantizationType.Q4_0)).getMessage());
     }

@@ -21,8 +21,10 @@ final class NativeHandles {
         return (MemorySegment) call(LlamaModel.class, "handle", model);
     }
 
+    /** The {@code llama_context}, which the facade keeps in its ContextCore. */
     static MemorySegment context(LlamaContext context) {
-        return (MemorySegment) call(LlamaContext.class, "handle", context);
+        Object core = field(LlamaContext.class, "core", context);
+        return (MemorySegment) call(core.getClass(), "handle", core);
     }
 
     /** The {@code llama_batch} struct the API passes to {@code llama_decode}. */
@@ -32,12 +34,16 @@ final class NativeHandles {
 
     /** The {@code llama_sampler} chain. */
     static MemorySegment sampler(Sampler sampler) {
+        return (MemorySegment) field(Sampler.class, "chain", sampler);
+    }
+
+    private static Object field(Class<?> type, String name, Object target) {
         try {
-            Field chain = Sampler.class.getDeclaredField("chain");
-            chain.setAccessible(true);
-            return (MemorySegment) chain.get(sampler);
+            Field field = type.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(target);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Sampler has no field chain: this benchmark needs updating", e);
+            throw new IllegalStateException(type.getSimpleName() + " has no field " + name + ": this benchmark needs updating", e);
         }
     }
 

@@ -60,7 +60,7 @@ final class ChatCommand implements Callable<Integer> {
     ContextSettings context;
 
     @Mixin
-    SamplingSettings sampling;
+    SamplingFlags sampling;
 
     @Override
     public Integer call() throws IOException {

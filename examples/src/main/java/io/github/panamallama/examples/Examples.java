@@ -18,7 +18,12 @@ public final class Examples {
 
     /** The command tree, with native failures shown as one readable message, not a trace. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Examples());
+        return commandLine(new Examples());
+    }
+
+    /** One command (or a tree) set up as every example is: readable native failures, case-blind enums. */
+    public static CommandLine commandLine(Object command) {
+        CommandLine commandLine = new CommandLine(command);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true); // --type f16 as well as F16
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             if (exception instanceof LlamaException) {

@@ -64,7 +64,7 @@ final class GenerateCommand implements Callable<Integer> {
     ContextSettings context;
 
     @Mixin
-    SamplingSettings sampling;
+    SamplingFlags sampling;
 
     static final class GrammarChoice {
         @Option(names = "--grammar-file", paramLabel = "FILE", description = "Constrain output to a GBNF grammar (root rule: root).")
@@ -78,12 +78,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String prompt = prompt();
-        for (String stop : stops) {
-            if (stop.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--stop must not be empty");
-            }
-        }
         sampling.check(maxTokens);
+        try {
+            GenerationOptions.builder().stopStrings(stops).build(); // its check, before the model loads
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--stop: " + e.getMessage());
+        }
         Optional<String> gbnf = grammarText();
         Path modelPath = model.resolve();
         PrintWriter out = spec.commandLine().getOut();

@@ -66,7 +66,7 @@ final class LongContextCommand implements Callable<Integer> {
     ContextSettings context;
 
     @Mixin
-    SamplingSettings sampling;
+    SamplingFlags sampling;
 
     @Override
     public Integer call() throws IOException {

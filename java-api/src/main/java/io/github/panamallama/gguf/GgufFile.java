@@ -3,9 +3,13 @@ package io.github.panamallama.gguf;
 import io.github.panamallama.internal.io.FileRegionChannel;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -69,13 +73,33 @@ public final class GgufFile implements Closeable {
         }
     }
 
-    private static GgufFile read(Path path, FileChannel channel) throws IOException {
-        GgufInput in = new GgufInput(channel);
-        int magic = in.i32("magic");
-        if (magic != MAGIC) {
-            throw new GgufFormatException("magic", 0, String.format("expected \"GGUF\" but found 0x%08x", magic));
+    /**
+     * Checks the first eight bytes of a file: the GGUF magic and a version llama.cpp reads (2 or
+     * 3, little-endian). The one header check of this library: {@link #open}, model loading and
+     * the quantizer all use it, before anything trusts the rest of the file.
+     *
+     * @return the version
+     * @throws GgufFormatException naming the field (magic or version) and what was found
+     * @throws IOException if the file cannot be read
+     */
+    public static int checkHeader(Path path) throws IOException {
+        byte[] header;
+        try (InputStream in = Files.newInputStream(path)) {
+            header = in.readNBytes(8);
         }
-        int version = in.i32("version");
+        if (header.length < 8) {
+            throw new GgufFormatException(header.length < 4 ? "magic" : "version", header.length < 4 ? 0 : 4,
+                    "the file ends after " + header.length + " bytes");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        return checkHeader(buffer.getInt(), buffer.getInt());
+    }
+
+    private static int checkHeader(int magic, int version) throws GgufFormatException {
+        if (magic != MAGIC) {
+            throw new GgufFormatException("magic", 0, String.format("expected \"GGUF\" but found %02x %02x %02x %02x",
+                    magic & 0xff, (magic >>> 8) & 0xff, (magic >>> 16) & 0xff, magic >>> 24));
+        }
         if (Integer.reverseBytes(version) == 2 || Integer.reverseBytes(version) == 3) {
             throw new GgufFormatException("version", 4, "this is a big-endian GGUF file; only little-endian is supported");
         }
@@ -83,6 +107,12 @@ public final class GgufFile implements Closeable {
             throw new GgufFormatException("version", 4, "unsupported GGUF version " + Integer.toUnsignedString(version)
                     + " (supported: 2, 3)");
         }
+        return version;
+    }
+
+    private static GgufFile read(Path path, FileChannel channel) throws IOException {
+        GgufInput in = new GgufInput(channel);
+        int version = checkHeader(in.i32("magic"), in.i32("version"));
         long tensorCount = in.i64("tensor count");
         long kvCount = in.i64("metadata count");
         // Each tensor info takes at least 24 bytes, each key-value pair at least 13.

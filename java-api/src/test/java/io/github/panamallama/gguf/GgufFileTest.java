@@ -145,6 +145,23 @@ class GgufFileTest {
     }
 
     @Test
+    void checkHeaderReadsOnlyMagicAndVersion() throws IOException {
+        byte[] bytes = Files.readAllBytes(GgufTestFiles.small(dir.resolve("small.gguf")));
+        assertEquals(3, GgufFile.checkHeader(Files.write(dir.resolve("header.gguf"), java.util.Arrays.copyOf(bytes, 8))));
+        assertHeader(patchInt(bytes, 0, 0x04034b50), "magic at byte offset 0: expected \"GGUF\" but found 50 4b 03 04");
+        assertHeader(patchInt(bytes, 4, 9), "version at byte offset 4: unsupported GGUF version 9 (supported: 2, 3)");
+        assertHeader(patchInt(bytes, 4, Integer.reverseBytes(3)),
+                "version at byte offset 4: this is a big-endian GGUF file; only little-endian is supported");
+        assertHeader(java.util.Arrays.copyOf(bytes, 2), "magic at byte offset 0: the file ends after 2 bytes");
+        assertHeader(java.util.Arrays.copyOf(bytes, 6), "version at byte offset 4: the file ends after 6 bytes");
+    }
+
+    private void assertHeader(byte[] bytes, String message) throws IOException {
+        Path file = Files.write(dir.resolve("bad-header.gguf"), bytes);
+        assertEquals(message, assertThrows(GgufFormatException.class, () -> GgufFile.checkHeader(file)).getMessage());
+    }
+
+    @Test
     void absurdCountsAndBadFieldsAreRejectedBeforeAllocating() throws IOException {
         byte[] bytes = Files.readAllBytes(GgufTestFiles.small(dir.resolve("small.gguf")));
         assertField(patchInt(bytes, 0, 0x46554746), "magic", 0);

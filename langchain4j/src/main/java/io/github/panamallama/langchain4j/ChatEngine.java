@@ -12,10 +12,12 @@ import io.github.panamallama.ChatSession;
 import io.github.panamallama.Completion;
 import io.github.panamallama.CompletionStream;
 import io.github.panamallama.ContextOptions;
+import io.github.panamallama.ContextPool;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.Sampler;
 import io.github.panamallama.StopReason;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -63,7 +65,7 @@ final class ChatEngine implements AutoCloseable {
             String owner = adapterName + "[" + name + "]";
             ContextPool pool = new ContextPool(model, options.build(), b.maxConcurrentRequests, owner);
             ChatRequestParameters defaults = b.defaultParameters(name);
-            RequestSettings.from(defaults); // reject bad defaults at build time, not on the first request
+            RequestSettings.from(defaults, OptionalLong.empty()); // reject bad defaults at build time, not on the first request
             try {
                 pool.withContext(context -> null); // context settings fail here, and the first request starts at once
             } catch (RuntimeException | Error e) {
@@ -108,10 +110,10 @@ final class ChatEngine implements AutoCloseable {
             throw new IllegalArgumentException("the request asks for model \"" + parameters.modelName() + "\"; "
                     + owner + " serves only \"" + modelName + "\"");
         }
-        RequestSettings settings = RequestSettings.from(parameters);
+        RequestSettings settings = RequestSettings.from(parameters, seed);
         String prompt = ChatPrompt.format(template, request.messages());
         return pool.withContext(context -> {
-            try (Sampler sampler = settings.sampler(source.model(), seed);
+            try (Sampler sampler = settings.sampling().newSampler(source.model());
                     CompletionStream stream = context.stream(prompt,
                             settings.generationOptions(sampler))) {
                 while (stream.hasNext()) {
@@ -139,12 +141,9 @@ final class ChatEngine implements AutoCloseable {
                 .build();
     }
 
+    /** The core's OpenAI mapping, whose two values LangChain4j's enum names alike. */
     static FinishReason finishReason(StopReason reason) {
-        return switch (reason) {
-            case EOS, STOP_STRING -> FinishReason.STOP;
-            case MAX_TOKENS, CONTEXT_FULL -> FinishReason.LENGTH;
-            case CANCELLED -> FinishReason.OTHER;
-        };
+        return FinishReason.valueOf(reason.openAiFinishReason().toUpperCase(Locale.ROOT));
     }
 
     boolean isClosed() {

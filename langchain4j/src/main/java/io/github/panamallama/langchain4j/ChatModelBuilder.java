@@ -86,6 +86,9 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
      * context each); more wait for a free one. Default 1: requests are served one at a time.
      */
     public B maxConcurrentRequests(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("maxConcurrentRequests must be >= 1: " + count);
+        }
         this.maxConcurrentRequests = count;
         return self();
     }

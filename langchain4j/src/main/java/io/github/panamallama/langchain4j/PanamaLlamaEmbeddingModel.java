@@ -11,6 +11,7 @@ import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import dev.langchain4j.model.embedding.response.EmbeddingResponseMetadata;
 import dev.langchain4j.model.output.TokenUsage;
 import io.github.panamallama.ContextOptions;
+import io.github.panamallama.ContextPool;
 import io.github.panamallama.DecodeAbortedException;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.ModelOptions;
@@ -216,6 +217,9 @@ public final class PanamaLlamaEmbeddingModel implements EmbeddingModel, AutoClos
 
         /** How many requests may embed at once, each on a context of its own; default 1. */
         public Builder maxConcurrentRequests(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("maxConcurrentRequests must be >= 1: " + count);
+            }
             this.maxConcurrentRequests = count;
             return this;
         }

@@ -9,34 +9,34 @@ import dev.langchain4j.model.chat.request.ToolChoice;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.Sampler;
+import io.github.panamallama.SamplingSettings;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class RequestSettingsTest {
     private static RequestSettings settings(ChatRequestParameters parameters) {
-        return RequestSettings.from(parameters);
+        return RequestSettings.from(parameters, OptionalLong.empty());
     }
 
     @Test
     void unsetParametersTakeTheDefaults() {
         RequestSettings s = settings(ChatRequestParameters.builder().build());
-        assertEquals(RequestSettings.DEFAULT_TEMPERATURE, s.temperature());
-        assertEquals(Optional.empty(), s.topP());
-        assertEquals(Optional.empty(), s.topK());
+        assertEquals(SamplingSettings.builder().noFilters().build(), s.sampling(), "llama.cpp's temperature, no filters");
+        assertEquals(0.8f, RequestSettings.DEFAULT_TEMPERATURE);
         assertEquals(GenerationOptions.DEFAULT_MAX_TOKENS, s.maxOutputTokens());
         assertEquals(List.of(), s.stopSequences());
-        assertEquals(Optional.empty(), s.grammar());
-        assertFalse(s.greedy());
+        assertFalse(s.sampling().greedy());
     }
 
     @Test
     void mapsEveryParameter() {
         RequestSettings s = settings(ChatRequestParameters.builder().temperature(0.5).topP(0.9).topK(20)
                 .frequencyPenalty(0.25).presencePenalty(0.5).maxOutputTokens(7).stopSequences("\n\n", "END").build());
-        assertEquals(new RequestSettings(0.5, Optional.of(0.9), Optional.of(20), 0.25, 0.5, 7,
-                List.of("\n\n", "END"), Optional.empty()), s);
+        assertEquals(new RequestSettings(SamplingSettings.builder().temperature(0.5f).topK(20).topP(0.9f).minP(0)
+                .penalties(1, 0.25f, 0.5f).build(), 7, List.of("\n\n", "END")), s);
+        assertEquals(OptionalLong.of(9), RequestSettings.from(ChatRequestParameters.builder().build(), OptionalLong.of(9))
+                .sampling().seed(), "the chat model's seed");
         GenerationOptions options = s.generationOptions(null);
         assertEquals(7, options.maxTokens());
         assertEquals(List.of("\n\n", "END"), options.stopStrings());
@@ -49,19 +49,19 @@ class RequestSettingsTest {
     void samplerChainsFollowTheSettings() {
         try (LlamaModel model = LlamaModel.load(TinyModel.path())) {
             try (Sampler greedy = settings(ChatRequestParameters.builder().temperature(0.0).topK(5).build())
-                    .sampler(model, OptionalLong.empty())) {
+                    .sampling().newSampler(model)) {
                 assertEquals(List.of("greedy"), greedy.stages());
             }
             try (Sampler json = settings(ChatRequestParameters.builder().temperature(0.0).responseFormat(ResponseFormat.JSON)
-                    .build()).sampler(model, OptionalLong.empty())) {
+                    .build()).sampling().newSampler(model)) {
                 assertEquals(List.of("grammar", "greedy"), json.stages());
             }
             try (Sampler penalised = settings(ChatRequestParameters.builder().temperature(0.0).frequencyPenalty(0.5).build())
-                    .sampler(model, OptionalLong.empty())) {
+                    .sampling().newSampler(model)) {
                 assertEquals(List.of("penalties", "greedy"), penalised.stages());
             }
-            try (Sampler full = settings(ChatRequestParameters.builder().temperature(0.7).topK(40).topP(0.95)
-                    .presencePenalty(0.5).build()).sampler(model, OptionalLong.of(7))) {
+            try (Sampler full = RequestSettings.from(ChatRequestParameters.builder().temperature(0.7).topK(40).topP(0.95)
+                    .presencePenalty(0.5).build(), OptionalLong.of(7)).sampling().newSampler(model)) {
                 assertEquals(List.of("penalties", "top-k", "top-p", "temp", "dist"), full.stages());
                 assertEquals(7, full.seed());
             }
@@ -79,7 +79,7 @@ class RequestSettingsTest {
                 ChatRequestParameters.builder().stopSequences("").build(),
                 ChatRequestParameters.builder().frequencyPenalty(Double.POSITIVE_INFINITY).build())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings(bad), bad.toString());
-            assertTrue(e.getMessage().matches("(?s).*(temperature|topP|topK|maxOutputTokens|stop sequence|frequencyPenalty).*"),
+            assertTrue(e.getMessage().matches("(?s).*(temperature|topP|topK|maxOutputTokens|stop string|frequencyPenalty).*"),
                     e.getMessage());
         }
     }

@@ -1,7 +1,6 @@
 package io.github.panamallama.tests;
 
 import io.github.panamallama.LlamaModel;
-import io.github.panamallama.LlamaRuntime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -10,7 +9,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,17 +31,8 @@ final class NativeGenerationLoop {
 
     /** Compiles the loop against the v0.5.0 headers and links it to the library the API loaded. */
     static NativeGenerationLoop compile(Path workDirectory) throws Exception {
-        Path libraries = LlamaRuntime.get().library().directory();
         List<String> arguments = new ArrayList<>(List.of("-shared", "-fPIC", "-O2"));
-        arguments.add(LlamaRuntime.get().library().llama().toString());
-        for (String name : List.of("ggml", "ggml-base")) {
-            try (var files = Files.list(libraries)) {
-                files.map(Path::toString)
-                        .filter(file -> file.matches(".*/lib" + name + "(\\.v[0-9.]+)?\\.so"))
-                        .findFirst().ifPresent(arguments::add);
-            }
-        }
-        arguments.add("-Wl,-rpath," + libraries);
+        arguments.addAll(NativeToolchain.linkToLoadedLibrary());
         Path library = workDirectory.resolve("libbench_loop.so");
         NativeToolchain.compile(NativeToolchain.home().resolve("tests/src/test/native/bench_loop.c"), library, arguments);
         MemorySegment function = SymbolLookup.libraryLookup(library, Arena.global()).find("bench_generate").orElseThrow();

@@ -39,6 +39,26 @@ final class NativeToolchain {
                 .findFirst();
     }
 
+    /**
+     * Linker arguments for the llama.cpp the Java API loaded: libllama, libggml and libggml-base
+     * of that directory (plain or versioned names), and an rpath to it, so a C program or library
+     * built with them runs on exactly the libraries the Java side uses.
+     */
+    static List<String> linkToLoadedLibrary() throws IOException {
+        Path libraries = io.github.panamallama.LlamaRuntime.get().library().directory();
+        List<String> link = new ArrayList<>();
+        link.add(io.github.panamallama.LlamaRuntime.get().library().llama().toString());
+        for (String name : List.of("ggml", "ggml-base")) {
+            try (var files = Files.list(libraries)) {
+                files.map(Path::toString)
+                        .filter(file -> file.matches(".*/lib" + name + "(\\.v[0-9.]+)?\\.so"))
+                        .findFirst().ifPresent(link::add);
+            }
+        }
+        link.add("-Wl,-rpath," + libraries);
+        return link;
+    }
+
     /** Compiles {@code source} with extra arguments, failing the test with the compiler's output. */
     static void compile(Path source, Path output, List<String> extraArguments) throws IOException, InterruptedException {
         Path tree = headerTree().orElseThrow();

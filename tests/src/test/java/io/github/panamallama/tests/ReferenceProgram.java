@@ -3,7 +3,6 @@ package io.github.panamallama.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.panamallama.LlamaRuntime;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,19 +22,9 @@ final class ReferenceProgram {
     }
 
     static ReferenceProgram compile(Path workDirectory) throws Exception {
-        Path libraries = LlamaRuntime.get().library().directory();
-        List<String> link = new ArrayList<>();
-        link.add(LlamaRuntime.get().library().llama().toString());
-        for (String name : List.of("ggml", "ggml-base")) {
-            try (var files = Files.list(libraries)) {
-                files.map(Path::toString)
-                        .filter(file -> file.matches(".*/lib" + name + "(\\.v[0-9.]+)?\\.so"))
-                        .findFirst().ifPresent(link::add);
-            }
-        }
-        link.add("-Wl,-rpath," + libraries);
         Path executable = workDirectory.resolve("reference_generate");
-        NativeToolchain.compile(NativeToolchain.home().resolve("tests/src/test/native/reference_generate.c"), executable, link);
+        NativeToolchain.compile(NativeToolchain.home().resolve("tests/src/test/native/reference_generate.c"), executable,
+                NativeToolchain.linkToLoadedLibrary());
         return new ReferenceProgram(executable);
     }
 

@@ -26,7 +26,7 @@ final class ServerProcess implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
-    /** With a small context, the given slots and queue, serving the model as {@code tiny-mistral}. */
+    /** The example server on this test's class path: a small context, the given slots and queue, model id "tiny-mistral". */
     static ServerProcess start(Path model, int parallel, int queue) throws IOException {
         return start(List.of("--model", model.toString(), "--port", "0",
                 "--parallel", Integer.toString(parallel), "--queue", Integer.toString(queue),
@@ -45,7 +45,12 @@ final class ServerProcess implements AutoCloseable {
                 "-Dpanamallama.home=" + NativeToolchain.home(),
                 Examples.class.getName(), "server"));
         command.addAll(options);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return start(new ProcessBuilder(command));
+    }
+
+    /** Any command that starts the server (the server jar, for one); returns once it serves. */
+    static ServerProcess start(ProcessBuilder command) throws IOException {
+        Process process = command.redirectErrorStream(true).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         String line;
@@ -54,6 +59,7 @@ final class ServerProcess implements AutoCloseable {
             Matcher matcher = SERVING.matcher(line);
             if (matcher.find()) {
                 ServerProcess server = new ServerProcess(process, matcher.group(1));
+                server.output.append(seen);
                 server.drainer = Thread.ofPlatform().daemon().start(() -> server.drain(lines));
                 return server;
             }
@@ -90,6 +96,7 @@ final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Everything the process printed so far, stdout and stderr, from its first line. */
     String output() {
         synchronized (output) {
             return output.toString();

@@ -35,7 +35,7 @@ final class Endpoints {
         if (!generation.stream()) {
             Engine.Result result = engine.generate(request.prompt(), false, generation, piece -> {});
             JsonBody.send(exchange, json, 200, new Responses.Completion(id, "text_completion", now, engine.modelId(),
-                    List.of(new Responses.TextChoice(0, result.text(), result.finishReason().openAiName, null)),
+                    List.of(new Responses.TextChoice(0, result.text(), result.finishReason(), null)),
                     Responses.Usage.of(result.promptTokens(), result.completionTokens())));
             return;
         }
@@ -44,7 +44,7 @@ final class Endpoints {
                     events.send(new Responses.Completion(id, "text_completion", now, engine.modelId(),
                             List.of(new Responses.TextChoice(0, piece, null, null)), null)));
             events.send(new Responses.Completion(id, "text_completion", now, engine.modelId(),
-                    List.of(new Responses.TextChoice(0, "", result.finishReason().openAiName, null)),
+                    List.of(new Responses.TextChoice(0, "", result.finishReason(), null)),
                     generation.includeUsage() ? Responses.Usage.of(result.promptTokens(), result.completionTokens()) : null));
         }
     }
@@ -60,7 +60,7 @@ final class Endpoints {
             Engine.Result result = engine.generate(prompt, true, generation, piece -> {});
             JsonBody.send(exchange, json, 200, new Responses.ChatCompletion(id, "chat.completion", now, engine.modelId(),
                     List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", result.text()),
-                            result.finishReason().openAiName, null)),
+                            result.finishReason(), null)),
                     Responses.Usage.of(result.promptTokens(), result.completionTokens())));
             return;
         }
@@ -68,7 +68,7 @@ final class Endpoints {
             events.send(chunk(id, now, new Responses.Delta("assistant", ""), null));
             Engine.Result result = engine.generate(prompt, true, generation, piece ->
                     events.send(chunk(id, now, new Responses.Delta(null, piece), null)));
-            events.send(chunk(id, now, new Responses.Delta(null, null), result.finishReason().openAiName));
+            events.send(chunk(id, now, new Responses.Delta(null, null), result.finishReason()));
             if (generation.includeUsage()) {
                 events.send(new Responses.ChatChunk(id, "chat.completion.chunk", now, engine.modelId(), List.of(),
                         Responses.Usage.of(result.promptTokens(), result.completionTokens())));

@@ -30,18 +30,8 @@ interface Engine extends AutoCloseable {
     @Override
     void close();
 
-    record Result(String text, int promptTokens, int completionTokens, FinishReason finishReason) {}
+    /** @param finishReason OpenAI's {@code finish_reason}: {@code stop} or {@code length} */
+    record Result(String text, int promptTokens, int completionTokens, String finishReason) {}
 
     record Embedded(List<float[]> vectors, int promptTokens) {}
-
-    enum FinishReason {
-        STOP("stop"),
-        LENGTH("length");
-
-        final String openAiName;
-
-        FinishReason(String openAiName) {
-            this.openAiName = openAiName;
-        }
-    }
 }

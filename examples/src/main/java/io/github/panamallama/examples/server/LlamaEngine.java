@@ -5,35 +5,33 @@ import io.github.panamallama.ChatRole;
 import io.github.panamallama.ChatSession;
 import io.github.panamallama.CompletionStream;
 import io.github.panamallama.ContextOptions;
+import io.github.panamallama.ContextPool;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaContext;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.PoolingType;
 import io.github.panamallama.Sampler;
-import io.github.panamallama.StopReason;
+import io.github.panamallama.SamplingSettings;
 import io.github.panamallama.grammar.JsonSchemaGrammar;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * The server's engine on the panama-llama API: one model, a fixed pool of contexts (one per
- * generation slot), each used by one request at a time as the API's threading contract asks.
+ * The server's engine on the panama-llama API: one model, a {@link ContextPool} of contexts (one
+ * per generation slot, all made at start), each used by one request at a time as the API's
+ * threading contract asks.
  */
 final class LlamaEngine implements Engine {
     /** Any JSON object: the empty schema constrained to type object. */
     private static final String JSON_OBJECT_SCHEMA = "{\"type\":\"object\"}";
-    private static final int PENALTY_WINDOW = 64;
     /** Longest embedding input, in tokens. */
     private static final int EMBEDDING_CONTEXT = 2048;
 
     private final LlamaModel model;
     private final String modelId;
-    private final BlockingQueue<LlamaContext> contexts;
-    private final List<LlamaContext> all = new ArrayList<>();
+    private final ContextPool contexts;
     private final int contextLength;
     private final String chatTemplate;
     private final LlamaContext embedder;
@@ -41,23 +39,21 @@ final class LlamaEngine implements Engine {
     LlamaEngine(LlamaModel model, String modelId, int slots, ContextOptions contextOptions) {
         this.model = model;
         this.modelId = modelId;
-        this.contexts = new ArrayBlockingQueue<>(slots);
+        this.contexts = new ContextPool(model, contextOptions, slots, "the server's context pool");
         this.chatTemplate = model.chatTemplate().orElse(ChatSession.FALLBACK_TEMPLATE);
+        LlamaContext embeddings = null;
         try {
-            for (int i = 0; i < slots; i++) {
-                LlamaContext context = LlamaContext.create(model, contextOptions);
-                all.add(context);
-                contexts.add(context);
-            }
-            this.embedder = LlamaContext.create(model, ContextOptions.builder()
+            contexts.fill(); // a slot that does not fit in memory fails the start, not a request
+            embeddings = LlamaContext.create(model, ContextOptions.builder()
                     .contextLength(EMBEDDING_CONTEXT).batchSize(EMBEDDING_CONTEXT).ubatchSize(EMBEDDING_CONTEXT)
                     .embeddings(true).pooling(PoolingType.MEAN).build());
-            all.add(embedder);
         } catch (RuntimeException e) {
-            close();
+            contexts.close();
+            model.close();
             throw e;
         }
-        this.contextLength = all.getFirst().contextLength();
+        this.embedder = embeddings;
+        this.contextLength = contexts.withContext(LlamaContext::contextLength);
     }
 
     @Override
@@ -85,7 +81,7 @@ final class LlamaEngine implements Engine {
     @Override
     public Result generate(String prompt, boolean parseSpecial, Requests.Generation generation, Consumer<String> pieces) {
         LlamaContext context = take();
-        try (Sampler sampler = sampler(generation);
+        try (Sampler sampler = samplingSettings(generation).newSampler(model);
              CompletionStream stream = context.stream(prompt, GenerationOptions.builder()
                      .maxTokens(generation.maxTokens())
                      .stopStrings(generation.stop())
@@ -100,11 +96,11 @@ final class LlamaEngine implements Engine {
             }
             var completion = stream.completion();
             return new Result(text.toString(), completion.timings().promptTokens(), completion.tokens().length,
-                    finishReason(stream.stopReason()));
+                    stream.stopReason().openAiFinishReason());
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(null, e.getMessage());
         } finally {
-            contexts.add(context);
+            contexts.release(context);
         }
     }
 
@@ -128,32 +124,26 @@ final class LlamaEngine implements Engine {
 
     private LlamaContext take() {
         try {
-            return contexts.take();
+            return contexts.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.shuttingDown();
         }
     }
 
-    /** OpenAI's knobs on llama.cpp's chain: penalties, then top-p and temperature, or greedy at 0. */
-    private Sampler sampler(Requests.Generation generation) {
+    /** OpenAI's knobs: temperature, top-p, penalties and seed; no top-k or min-p. */
+    private static SamplingSettings samplingSettings(Requests.Generation generation) {
         Requests.Sampling sampling = generation.sampling();
-        Sampler.Builder builder = Sampler.builder(model);
-        generation.format().ifPresent(format -> builder.grammar(switch (format) {
-            case Requests.OutputFormat.JsonObject ignored -> JsonSchemaGrammar.fromSchema(JSON_OBJECT_SCHEMA);
-            case Requests.OutputFormat.JsonSchema schema -> grammar(schema);
-        }, "root"));
-        if (sampling.presencePenalty() != 0 || sampling.frequencyPenalty() != 0) {
-            builder.penalties(PENALTY_WINDOW, 1.0f, (float) sampling.frequencyPenalty(), (float) sampling.presencePenalty());
-        }
-        if (sampling.temperature() == 0) {
-            return builder.greedy().build();
-        }
-        if (sampling.topP() < 1.0) {
-            builder.topP((float) sampling.topP(), 1);
-        }
-        builder.temperature((float) sampling.temperature());
-        return sampling.seed().map(builder::distribution).orElseGet(builder::distribution).build();
+        SamplingSettings.Builder settings = SamplingSettings.builder().noFilters()
+                .temperature((float) sampling.temperature())
+                .topP((float) sampling.topP())
+                .penalties(1, (float) sampling.frequencyPenalty(), (float) sampling.presencePenalty())
+                .grammar(generation.format().map(format -> switch (format) {
+                    case Requests.OutputFormat.JsonObject ignored -> JsonSchemaGrammar.fromSchema(JSON_OBJECT_SCHEMA);
+                    case Requests.OutputFormat.JsonSchema schema -> grammar(schema);
+                }).orElse(null));
+        sampling.seed().ifPresent(settings::seed);
+        return settings.build();
     }
 
     private static String grammar(Requests.OutputFormat.JsonSchema format) {
@@ -164,13 +154,10 @@ final class LlamaEngine implements Engine {
         }
     }
 
-    private static FinishReason finishReason(StopReason reason) {
-        return reason == StopReason.MAX_TOKENS || reason == StopReason.CONTEXT_FULL ? FinishReason.LENGTH : FinishReason.STOP;
-    }
-
     @Override
     public void close() {
-        all.forEach(LlamaContext::close);
+        contexts.close();
+        embedder.close();
         model.close();
     }
 }

@@ -138,8 +138,10 @@ final class Requests {
                 fields.number("presence_penalty", 0.0, -2.0, 2.0),
                 fields.number("frequency_penalty", 0.0, -2.0, 2.0));
         List<String> stop = fields.stringOrStrings("stop", MAX_STOP_STRINGS);
-        if (stop.stream().anyMatch(String::isEmpty)) {
-            throw ApiException.invalid("stop", "'stop' strings must not be empty.");
+        try {
+            GenerationOptions.builder().stopStrings(stop).build(); // the library's check, answered as a 400
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("stop", "'stop': " + e.getMessage() + ".");
         }
         boolean stream = fields.bool("stream", false);
         boolean includeUsage = false;

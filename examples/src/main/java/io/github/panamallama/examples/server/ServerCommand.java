@@ -4,6 +4,7 @@ import io.github.panamallama.ContextOptions;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.ModelOptions;
+import io.github.panamallama.examples.Examples;
 import io.github.panamallama.examples.ModelOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -46,6 +47,11 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--model-id", description = "The model name clients must send (default: the file name).")
     String modelId;
+
+    /** The server on its own, without the examples' command tree: the server jar's Main-Class. */
+    public static void main(String[] args) {
+        System.exit(Examples.commandLine(new ServerCommand()).setCommandName("panama-llama-server").execute(args));
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,13 +1,8 @@
-package io.github.panamallama.langchain4j;
+package io.github.panamallama;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.github.panamallama.Completion;
-import io.github.panamallama.ContextOptions;
-import io.github.panamallama.GenerationOptions;
-import io.github.panamallama.LlamaContext;
-import io.github.panamallama.LlamaModel;
-import io.github.panamallama.StopReason;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -28,7 +23,7 @@ class ContextPoolTest {
 
     @BeforeAll
     void load() {
-        llama = LlamaModel.load(TinyModel.path());
+        llama = LlamaModel.load(TestModels.tinyLlama());
     }
 
     @AfterAll
@@ -138,7 +133,43 @@ class ContextPoolTest {
     void capacityMustBePositive() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ContextPool(llama, options, 0, "test pool"));
-        assertTrue(e.getMessage().contains("maxConcurrentRequests") && e.getMessage().contains("0"), e.getMessage());
+        assertEquals("test pool: capacity must be >= 1: 0", e.getMessage());
+    }
+
+    @Test
+    void tryAcquireWaitsOnlyAsLongAsAsked() throws Exception {
+        try (ContextPool pool = new ContextPool(llama, options, 1)) {
+            LlamaContext lent = pool.acquire();
+            long start = System.nanoTime();
+            assertEquals(java.util.Optional.empty(), pool.tryAcquire(Duration.ofMillis(100)));
+            assertTrue(System.nanoTime() - start >= 90_000_000L, "waited the timeout");
+            pool.release(lent);
+            assertSame(lent, pool.tryAcquire(Duration.ZERO).orElseThrow());
+            pool.release(lent);
+        }
+    }
+
+    @Test
+    void releaseRefusesAContextThePoolDidNotLend() {
+        try (ContextPool pool = new ContextPool(llama, options, 1, "test pool");
+                LlamaContext stranger = llama.newContext(options)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pool.release(stranger));
+            assertEquals("test pool did not lend this context, or it was already released", e.getMessage());
+            LlamaContext lent = pool.withContext(c -> c);
+            assertThrows(IllegalArgumentException.class, () -> pool.release(lent), "released twice");
+        }
+    }
+
+    @Test
+    void fillCreatesEveryContextUpFront() {
+        try (ContextPool pool = new ContextPool(llama, options, 3)) {
+            assertEquals(0, pool.size());
+            pool.fill();
+            assertEquals(3, pool.size());
+            assertEquals(3, pool.capacity());
+            pool.fill();
+            assertEquals(3, pool.size());
+        }
     }
 
     private static void sleep(long millis) {
