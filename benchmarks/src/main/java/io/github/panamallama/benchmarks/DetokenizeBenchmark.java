@@ -1,7 +1,12 @@
 package io.github.panamallama.benchmarks;
 
+import static io.github.panamallama.internal.llama.llama_h.llama_detokenize;
+
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.Vocabulary;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,7 +21,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** {@code Vocabulary.detokenize} of the token arrays {@link TokenizeBenchmark} makes, back to text. */
+/**
+ * {@code Vocabulary.detokenize} of the token arrays {@link TokenizeBenchmark} makes, back to text;
+ * and {@code llama_detokenize} alone as a raw FFM downcall on tokens already in native memory,
+ * the floor: the difference is the API's own cost (checks, copies, decoding UTF-8 into a String).
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -33,21 +42,40 @@ public class DetokenizeBenchmark {
     private LlamaModel model;
     private Vocabulary vocabulary;
     private int[] tokens;
+    private Arena arena;
+    private MemorySegment vocabularyHandle;
+    private MemorySegment nativeTokens;
+    private MemorySegment nativeText;
 
     @Setup
     public void setUp() {
         model = LlamaModel.load(BenchmarkModels.withVocabulary(vocabularySize));
         vocabulary = model.vocabulary();
         tokens = vocabulary.tokenize(BenchmarkText.ofUtf8Bytes(bytes));
+        arena = Arena.ofShared();
+        vocabularyHandle = NativeHandles.vocabulary(vocabulary);
+        nativeTokens = arena.allocateFrom(ValueLayout.JAVA_INT, tokens);
+        nativeText = arena.allocate(bytes + 1024L);
     }
 
     @TearDown
     public void tearDown() {
         model.close();
+        arena.close();
     }
 
     @Benchmark
     public String detokenize() {
         return vocabulary.detokenize(tokens);
+    }
+
+    @Benchmark
+    public int downcall() {
+        int length = llama_detokenize(vocabularyHandle, nativeTokens, tokens.length, nativeText, (int) nativeText.byteSize(),
+                false, false);
+        if (length < 0) {
+            throw new IllegalStateException("the text buffer is " + (-length - nativeText.byteSize()) + " bytes short");
+        }
+        return length;
     }
 }

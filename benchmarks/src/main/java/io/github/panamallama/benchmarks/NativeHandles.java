@@ -4,6 +4,7 @@ import io.github.panamallama.Batch;
 import io.github.panamallama.LlamaContext;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.Sampler;
+import io.github.panamallama.Vocabulary;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -19,6 +20,11 @@ final class NativeHandles {
 
     static MemorySegment model(LlamaModel model) {
         return (MemorySegment) call(LlamaModel.class, "handle", model);
+    }
+
+    /** The {@code llama_vocab}. */
+    static MemorySegment vocabulary(Vocabulary vocabulary) {
+        return (MemorySegment) call(Vocabulary.class, "handle", vocabulary);
     }
 
     /** The {@code llama_context}, which the facade keeps in its ContextCore. */
