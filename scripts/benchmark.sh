@@ -7,16 +7,18 @@
 # Usage: scripts/benchmark.sh [MODEL.gguf] [ROUNDS]   (default: the tiny-Mistral fixture, 5 rounds)
 #        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server under 1 and 4 streaming
 #                                                    clients: requests/s, time to first token
-#        scripts/benchmark.sh --jmh [JMH OPTIONS]    JMH microbenchmarks of per-call costs (tokenize,
-#            detokenize, token pieces, a sampler step, logits copy, one decode: API vs raw FFM vs C)
-#            at vocabulary 2000 and 32000, with bytes allocated per operation (-prof gc). Default:
-#            1 fork, 3 x 1 s warm-up, 5 x 1 s measurement each (about 10 minutes on 2 cores). JMH
-#            options go through: a name filter (--jmh Sampler), longer runs (-f 3 -wi 5 -i 10 -r 2s),
-#            parameters (-p threads=1,2), -h for all.
-#        scripts/benchmark.sh --jni-peer [ROUNDS]    greedy generation (256 tokens, 1 and 2 threads)
-#            beside de.kherud:llama 4.2.0, the JNI binding (llama.cpp b4916), each in its own JVMs,
-#            alternating, ROUNDS rounds (default 5): medians and spread side by side, and the C
-#            loop on v0.5.0 under different context settings and CPU variants to explain the gap
+#        scripts/benchmark.sh --jmh [JMH OPTIONS]    JMH microbenchmarks of per-call costs through
+#            the API at vocabulary 2000 and 32000: tokenize, detokenize, token pieces, a sampler step,
+#            a logits copy, one decode; all but the pieces also as raw FFM downcalls, decode also from
+#            C; bytes allocated per operation (-prof gc). Default: 1 fork, 3 x 1 s warm-up, 5 x 1 s
+#            measurement each (about 7 minutes on 2 cores). JMH options go through: a name filter
+#            (--jmh Sampler), longer runs (-f 3 -wi 5 -i 10 -r 2s), decode threads (-p threads=1,2),
+#            -h for all.
+#        scripts/benchmark.sh --jni-peer [ROUNDS [THREADS,...]]   greedy generation (256 tokens;
+#            threads 2 and 1 unless given) beside de.kherud:llama 4.2.0, the JNI binding (llama.cpp
+#            b4916), each in its own JVMs, alternating, ROUNDS rounds (default 5, about 4 minutes):
+#            medians and spread side by side, with the Java API and the C loop on v0.5.0 under each
+#            setting that differs (flash attention, threadpool, AVX2-only CPU variant, OpenMP waiting)
 set -euo pipefail
 usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; esac

@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  *     then also without the persistent threadpool ({@link PanamaGenerationRun});
  * <li>panama-llama restricted to ggml's AVX2 ("haswell") CPU variant, the instruction set
  *     de.kherud's library is built for: the Java API and the C loop, flash attention auto and off;
- * <li>de.kherud as shipped (flash attention off), and with flash attention on
- *     ({@link KherudGenerationRun}).
+ * <li>de.kherud as shipped (flash attention off), with flash attention on, and with OpenMP's
+ *     idle threads sleeping instead of spinning ({@link KherudGenerationRun}).
  * </ul>
  * Each child reports a few runs; the round's figure is their median; the table shows the median
  * of the rounds and the lowest and highest round. Arguments: {@code [ROUNDS] [THREADS,...]}
@@ -40,8 +40,8 @@ public final class JniPeerComparison {
     private static final int RUNS = 3;
     private static final Pattern SERVER_EVAL = Pattern.compile("^\\s+eval time =.*?([0-9.]+) tokens per second");
 
-    /** One kind of child JVM. */
-    private record Kind(String label, List<String> command, boolean kherud) {}
+    /** One kind of child JVM; {@code environment}: variables set for it. */
+    private record Kind(String label, List<String> command, boolean kherud, Map<String, String> environment) {}
 
     /** A row of the table: its figures, one per round. */
     private static final class Row {
@@ -94,16 +94,18 @@ public final class JniPeerComparison {
             String warmups = Integer.toString(PANAMA_WARMUPS);
             String runs = Integer.toString(RUNS);
             kinds.add(new Kind("panama", jvm(java, panamaOptions, panamaPath, PanamaGenerationRun.class, t, warmups, runs,
-                    String.join(",", PanamaGenerationRun.VARIANTS.keySet())), false));
+                    String.join(",", PanamaGenerationRun.VARIANTS.keySet())), false, Map.of()));
             if (avx2 != null) {
                 kinds.add(new Kind("panama-avx2", jvm(java, avx2Options, panamaPath, PanamaGenerationRun.class, t, warmups,
-                        runs, "api,api-fa-off,c,c-fa-off"), false));
+                        runs, "api,api-fa-off,c,c-fa-off"), false, Map.of()));
             }
             for (boolean flashAttention : List.of(false, true)) {
-                kinds.add(new Kind("kherud", jvm(java, List.of("--enable-native-access=ALL-UNNAMED"), kherudPath,
-                        KherudGenerationRun.class, model.toString(), t, Integer.toString(context),
-                        Integer.toString(KHERUD_WARMUPS), runs, Boolean.toString(flashAttention)), true));
+                kinds.add(new Kind("kherud", kherud(java, kherudPath, model, t, context, runs, flashAttention), true, Map.of()));
             }
+            // OpenMP's idle threads spin (GOMP_SPINCOUNT) while the binding's server thread and the
+            // Java thread reading its results want a core too; passive waiting shows that cost.
+            kinds.add(new Kind("kherud-omp-passive", kherud(java, kherudPath, model, t, context, runs, false), true,
+                    Map.of("OMP_WAIT_POLICY", "PASSIVE")));
             Map<String, Row> rows = new LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {
                 List<Kind> order = new ArrayList<>(kinds);
@@ -121,6 +123,13 @@ public final class JniPeerComparison {
         return classPathEntry.replace(File.separatorChar, '/').contains("/de/kherud/");
     }
 
+    private static List<String> kherud(String java, String classPath, Path model, String threads, int context, String runs,
+            boolean flashAttention) {
+        return jvm(java, List.of("--enable-native-access=ALL-UNNAMED"), classPath, KherudGenerationRun.class,
+                model.toString(), threads, Integer.toString(context), Integer.toString(KHERUD_WARMUPS), runs,
+                Boolean.toString(flashAttention));
+    }
+
     private static List<String> jvm(String java, List<String> options, String classPath, Class<?> main, String... args) {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(options);
@@ -131,7 +140,7 @@ public final class JniPeerComparison {
 
     /** Runs a child; adds the median of its runs per variant to the rows (one figure per round). */
     private static void runChild(Kind kind, Map<String, Row> rows) throws IOException, InterruptedException {
-        ChildOutput output = ChildOutput.run(kind.command());
+        ChildOutput output = ChildOutput.run(kind.command(), kind.environment());
         Map<String, List<GenerationSample>> byVariant = new LinkedHashMap<>();
         for (String line : output.stdout()) {
             if (GenerationSample.isLine(line)) {
@@ -155,7 +164,11 @@ public final class JniPeerComparison {
             serverSpeeds = serverSpeeds.subList(Math.max(0, serverSpeeds.size() - RUNS), serverSpeeds.size());
         }
         for (Map.Entry<String, List<GenerationSample>> entry : byVariant.entrySet()) {
-            String name = kind.label().equals("panama-avx2") ? entry.getKey() + " (AVX2)" : entry.getKey();
+            String name = switch (kind.label()) {
+                case "panama-avx2" -> entry.getKey() + " (AVX2)";
+                case "kherud-omp-passive" -> entry.getKey() + "-omp-passive";
+                default -> entry.getKey();
+            };
             Row row = rows.computeIfAbsent(name, n -> new Row());
             List<GenerationSample> samples = entry.getValue();
             row.speed.add(median(samples.stream().map(GenerationSample::tokensPerSecond).toList()));
@@ -182,11 +195,12 @@ public final class JniPeerComparison {
                     row.digests.getFirst().substring(0, 8), describe(entry.getKey(), row));
         }
         System.out.println("text: the generated text's SHA-256, first 8 hex digits (the same digits: the same text)");
-        Row kherud = rows.get("kherud");
         Row likeForLike = rows.get("api-fa-off (AVX2)");
-        if (kherud != null && likeForLike != null) {
-            System.out.printf("like for like (AVX2 variant, flash attention off): kherud / api-fa-off (AVX2) = %s%n",
-                    ratio(kherud, likeForLike));
+        for (String kherud : List.of("kherud", "kherud-omp-passive")) {
+            if (rows.containsKey(kherud) && likeForLike != null) {
+                System.out.printf("like for like (AVX2 variant, flash attention off): %s / api-fa-off (AVX2) = %s%n",
+                        kherud, ratio(rows.get(kherud), likeForLike));
+            }
         }
     }
 
@@ -195,6 +209,7 @@ public final class JniPeerComparison {
         String text = switch (base) {
             case "kherud" -> "de.kherud 4.2.0 as shipped (flash attention off)";
             case "kherud-fa-on" -> "de.kherud 4.2.0, flash attention on";
+            case "kherud-omp-passive" -> "de.kherud 4.2.0 as shipped, OMP_WAIT_POLICY=PASSIVE (OpenMP threads sleep, not spin)";
             default -> PanamaGenerationRun.VARIANTS.getOrDefault(base, "");
         };
         if (!row.ownSpeed.isEmpty()) {
@@ -224,7 +239,7 @@ public final class JniPeerComparison {
     }
 
     private static Map<String, String> probe(List<String> command) throws IOException, InterruptedException {
-        ChildOutput output = ChildOutput.run(command);
+        ChildOutput output = ChildOutput.run(command, Map.of());
         Map<String, String> values = new LinkedHashMap<>();
         for (String line : output.stdout()) {
             int space = line.indexOf(' ');
@@ -291,12 +306,14 @@ public final class JniPeerComparison {
 
     /** A finished child process's output. */
     private record ChildOutput(List<String> stdout, List<String> stderr) {
-        static ChildOutput run(List<String> command) throws IOException, InterruptedException {
+        static ChildOutput run(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
             Path out = Files.createTempFile("jni-peer-out", ".txt");
             Path err = Files.createTempFile("jni-peer-err", ".txt");
             try {
-                Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                builder.environment().putAll(environment);
+                Process process = builder.start();
                 if (!process.waitFor(10, TimeUnit.MINUTES)) {
                     process.destroyForcibly();
                     throw new IllegalStateException("timed out: " + String.join(" ", command));
