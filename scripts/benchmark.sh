@@ -8,9 +8,9 @@
 #        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server under 1 and 4 streaming
 #                                                    clients: requests/s, time to first token
 #        scripts/benchmark.sh --jmh [JMH OPTIONS]    JMH microbenchmarks of per-call costs through
-#            the API at vocabulary 2000 and 32000: tokenize, detokenize, token pieces, a sampler step,
-#            a logits copy, one decode; all but the pieces also as raw FFM downcalls, decode also from
-#            C; bytes allocated per operation (-prof gc). Default: 1 fork, 3 x 1 s warm-up, 5 x 1 s
+#            the API: tokenize, detokenize, token pieces, a sampler step, a logits copy (vocabulary
+#            2000 and 32000), one decode; all but the pieces also as raw FFM downcalls, decode also
+#            from C; bytes allocated per operation (-prof gc). Default: 1 fork, 3 x 1 s warm-up, 5 x 1 s
 #            measurement each (about 7 minutes on 2 cores). JMH options go through: a name filter
 #            (--jmh Sampler), longer runs (-f 3 -wi 5 -i 10 -r 2s), decode threads (-p threads=1,2),
 #            -h for all.

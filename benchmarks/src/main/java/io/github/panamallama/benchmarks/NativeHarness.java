@@ -21,17 +21,21 @@ import java.util.stream.Stream;
 final class NativeHarness {
     private NativeHarness() {}
 
+    /** Whether a C compiler and the v0.5.0 headers are here. */
+    static boolean available() {
+        return headers().isPresent() && compiler().isPresent();
+    }
+
     static SymbolLookup load(String sourceName) throws IOException, InterruptedException {
         Path home = BenchmarkModels.home();
         Path source = home.resolve("benchmarks/src/main/native").resolve(sourceName);
-        Path headers = Stream.of(home.resolve("llama.cpp"), home.resolve("build/llama.cpp-v0.5.0"))
-                .filter(tree -> Files.isRegularFile(tree.resolve("include/llama.h")))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no llama.cpp v0.5.0 headers under " + home
-                        + " (llama.cpp/ or build/llama.cpp-v0.5.0/, which scripts/fetch-natives.sh unpacks)"));
+        Path headers = headers().orElseThrow(() -> new IllegalStateException("no llama.cpp v0.5.0 headers under " + home
+                + " (llama.cpp/ or build/llama.cpp-v0.5.0/, which scripts/fetch-natives.sh unpacks)"));
         Path libraries = LlamaRuntime.get().library().directory();
         Path output = Files.createTempDirectory("panama-llama-bench").resolve(sourceName.replace(".c", ".so"));
-        List<String> command = new ArrayList<>(List.of(compiler(), "-std=c11", "-O2", "-shared", "-fPIC",
+        String compiler = compiler().orElseThrow(() -> new IllegalStateException(
+                "no C compiler (cc, gcc or clang) on the PATH: scripts/install-prerequisites.sh installs gcc"));
+        List<String> command = new ArrayList<>(List.of(compiler, "-std=c11", "-O2", "-shared", "-fPIC",
                 "-I", headers.resolve("include").toString(), "-I", headers.resolve("ggml/include").toString(),
                 "-o", output.toString(), source.toString(), LlamaRuntime.get().library().llama().toString()));
         for (String name : List.of("ggml", "ggml-base")) {
@@ -54,14 +58,22 @@ final class NativeHarness {
         }
     }
 
-    private static String compiler() {
+    /** The submodule's headers if checked out, else the fetched v0.5.0 tree's. */
+    private static Optional<Path> headers() {
+        Path home = BenchmarkModels.home();
+        return Stream.of(home.resolve("llama.cpp"), home.resolve("build/llama.cpp-v0.5.0"))
+                .filter(tree -> Files.isRegularFile(tree.resolve("include/llama.h")))
+                .findFirst();
+    }
+
+    private static Optional<String> compiler() {
         for (String name : List.of("cc", "gcc", "clang")) {
             for (String directory : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
                 if (Files.isExecutable(Path.of(directory, name))) {
-                    return Path.of(directory, name).toString();
+                    return Optional.of(Path.of(directory, name).toString());
                 }
             }
         }
-        throw new IllegalStateException("no C compiler (cc, gcc or clang) on the PATH: scripts/install-prerequisites.sh installs gcc");
+        return Optional.empty();
     }
 }

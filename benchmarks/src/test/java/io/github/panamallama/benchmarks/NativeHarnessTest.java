@@ -3,6 +3,7 @@ package io.github.panamallama.benchmarks;
 import static io.github.panamallama.internal.llama.llama_h.llama_get_logits_ith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.panamallama.Batch;
 import io.github.panamallama.LlamaModel;
@@ -11,6 +12,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.OptionalInt;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +20,11 @@ import org.junit.jupiter.api.Test;
  * and JniPeerComparison compare is the cost of the path, not different work.
  */
 class NativeHarnessTest {
+    @BeforeEach
+    void needsCompilerAndHeaders() {
+        assumeTrue(NativeHarness.available(), "the C halves compile against the v0.5.0 headers: needs them and a C compiler");
+    }
+
     @Test
     void decodeRepeatDecodesWhatTheApiDecodesAndLeavesTheMemoryAsItWas() throws Throwable {
         try (PromptedContext prompted = new PromptedContext(BenchmarkModels.FIXTURE_VOCABULARY, 1);
