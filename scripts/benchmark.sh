@@ -3,19 +3,49 @@
 # same loaded model (each round after a separate llama.cpp process has run on that model);
 # prints tokens/s for prompt processing and generation, the Java/C ratio's median and spread,
 # and the Java heap bytes allocated per generated token. JAVA_OPTS=-Dbench.threads=N sets threads. Needs a built checkout: ./mvnw verify
-# (-DskipTests will do), which writes the class path this script uses; and a C compiler.
+# (-DskipTests will do), which writes the class paths this script uses; and a C compiler.
 # Usage: scripts/benchmark.sh [MODEL.gguf] [ROUNDS]   (default: the tiny-Mistral fixture, 5 rounds)
 #        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server under 1 and 4 streaming
 #                                                    clients: requests/s, time to first token
+#        scripts/benchmark.sh --jmh [JMH OPTIONS]    JMH microbenchmarks of per-call costs through
+#            the API: tokenize, detokenize, token pieces, a sampler step, a logits copy (vocabulary
+#            2000 and 32000), one decode; all but the pieces also as raw FFM downcalls, decode also
+#            from C; bytes allocated per operation (-prof gc). Default: 1 fork, 3 x 1 s warm-up, 5 x 1 s
+#            measurement each (about 7 minutes on 2 cores). JMH options go through: a name filter
+#            (--jmh Sampler), longer runs (-f 3 -wi 5 -i 10 -r 2s), decode threads (-p threads=1,2),
+#            -h for all.
+#        scripts/benchmark.sh --jni-peer [ROUNDS [THREADS,...]]   greedy generation (256 tokens;
+#            threads 2 and 1 unless given) beside de.kherud:llama 4.2.0, the JNI binding (llama.cpp
+#            b4916), each in its own JVMs, alternating, ROUNDS rounds (default 5, about 4 minutes):
+#            medians and spread side by side, with the Java API and the C loop on v0.5.0 under each
+#            setting that differs (flash attention, threadpool, AVX2-only CPU variant, OpenMP waiting)
 set -euo pipefail
 usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+case "${1:-}" in
+  --jmh|--jni-peer)
+    # The benchmarks module's build writes its class path (benchmarks/pom.xml, benchmark-classpath).
+    [ -f benchmarks/target/benchmark.classpath ] && [ -f benchmarks/target/classes/META-INF/BenchmarkList ] \
+      || { echo "not built: run ./mvnw verify -DskipTests first" >&2; exit 1; }
+    cp="benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath)"
+    flags=(--enable-native-access=ALL-UNNAMED "-Dpanamallama.home=$root")
+    if [ "$1" = "--jmh" ]; then
+      shift
+      # Forks get the flags explicitly (given on the command line, JMH's -jvmArgsAppend replaces
+      # the benchmarks' own @Fork arguments rather than adding to them).
+      exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" org.openjdk.jmh.Main \
+        -prof gc -jvmArgsAppend "${flags[*]}" "$@"
+    fi
+    shift
+    exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" io.github.panamallama.benchmarks.JniPeerComparison "$@"
+    ;;
+esac
 # The tests module's build writes its class path (tests/pom.xml, benchmark-classpath).
 [ -f tests/target/test.classpath ] && [ -d tests/target/test-classes ] \
   || { echo "not built: run ./mvnw verify -DskipTests first" >&2; exit 1; }
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 main=io.github.panamallama.tests.GenerationBenchmark
 if [ "${1:-}" = "--server" ]; then main=io.github.panamallama.tests.ServerLoadBenchmark; shift; fi
 exec "$java" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dpanamallama.home="$root" \

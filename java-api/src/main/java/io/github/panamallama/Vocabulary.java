@@ -140,7 +140,10 @@ public final class Vocabulary {
         try {
             requireTokenizer();
             for (int i = 0; i < tokens.length; i++) {
-                checkToken(tokens[i], "tokens[" + i + "]");
+                if (tokens[i] < 0 || tokens[i] >= size) {
+                    // The message names the index: built only on failure, not once per token.
+                    checkToken(tokens[i], "tokens[" + i + "]");
+                }
             }
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment ids = call.allocate(ValueLayout.JAVA_INT, Math.max(1, tokens.length));
