@@ -2,7 +2,8 @@
 # Generation benchmark: the Java API against the plain C loop called in the same process on the
 # same loaded model (each round after a separate llama.cpp process has run on that model);
 # prints tokens/s for prompt processing and generation, the Java/C ratio's median and spread,
-# and the Java heap bytes allocated per generated token. JAVA_OPTS=-Dbench.threads=N sets threads. Needs a built checkout: ./mvnw verify
+# and the Java heap bytes allocated per generated token. JAVA_OPTS=-Dbench.threads=N sets threads.
+# Needs a built checkout: ./mvnw verify
 # (-DskipTests will do), which writes the class paths this script uses; and a C compiler.
 # Usage: scripts/benchmark.sh [MODEL.gguf] [ROUNDS]   (default: the tiny-Mistral fixture, 5 rounds)
 #        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server under 1 and 4 streaming
