@@ -1,17 +1,10 @@
 /** panama-llama: llama.cpp as a Java library. */
 module io.github.panamallama {
     requires io.github.panamallama.bindings;
-    // JsonNode appears in the grammar package's public API.
-    requires transitive com.fasterxml.jackson.databind;
-    requires com.fasterxml.jackson.datatype.jdk8;
+    // The GGUF reader checks a file before llama.cpp sees it; GgufFile is not in this API.
+    requires io.github.panamallama.gguf;
 
     exports io.github.panamallama;
-    exports io.github.panamallama.gguf;
-    exports io.github.panamallama.grammar;
-    exports io.github.panamallama.convert;
-    exports io.github.panamallama.convert.pytorch;
-    exports io.github.panamallama.convert.safetensors;
-    exports io.github.panamallama.convert.sentencepiece;
     // Natives jars (panama-llama-natives) provide the native library through this service.
     exports io.github.panamallama.spi;
 

@@ -47,11 +47,16 @@ class ContextPoolTest {
         try (ContextPool pool = new ContextPool(llama, options, 2, "test pool")) {
             AtomicInteger inUse = new AtomicInteger();
             AtomicInteger most = new AtomicInteger();
+            // The first two borrowers wait for each other, so the pool must lend two at once
+            // however slowly the machine creates contexts; the other three must wait for them.
+            CountDownLatch twoInside = new CountDownLatch(2);
             List<Future<LlamaContext>> results = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 results.add(threads.submit(() -> pool.withContext(context -> {
                     most.accumulateAndGet(inUse.incrementAndGet(), Math::max);
-                    sleep(50);
+                    twoInside.countDown();
+                    await(twoInside);
+                    sleep(20);
                     inUse.decrementAndGet();
                     return context;
                 })));

@@ -3,7 +3,7 @@ package io.github.panamallama.examples;
 import io.github.panamallama.convert.ConversionResult;
 import io.github.panamallama.convert.MistralConverter;
 import io.github.panamallama.convert.OutputType;
-import io.github.panamallama.convert.TerminalProgressBar;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

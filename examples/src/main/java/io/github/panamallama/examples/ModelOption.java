@@ -1,7 +1,7 @@
 package io.github.panamallama.examples;
 
 import io.github.panamallama.LoadProgressListener;
-import io.github.panamallama.convert.TerminalProgressBar;
+
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

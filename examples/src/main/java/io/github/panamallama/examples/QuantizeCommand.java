@@ -4,7 +4,7 @@ import io.github.panamallama.QuantizationOptions;
 import io.github.panamallama.QuantizationResult;
 import io.github.panamallama.QuantizationType;
 import io.github.panamallama.Quantizer;
-import io.github.panamallama.convert.TerminalProgressBar;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
