@@ -80,6 +80,14 @@ public enum QuantizationType {
         return requiresImportanceMatrix;
     }
 
+    /**
+     * The {@code llama_ftype} number llama.cpp records for this type as {@code general.file_type}
+     * in the GGUF it writes (and reports as the loaded model's file type).
+     */
+    public int fileType() {
+        return Quantizer.ftype(this);
+    }
+
     public String description() {
         return description;
     }

@@ -18,7 +18,7 @@ public enum TokenAttribute {
     RSTRIP(1 << 8),
     SINGLE_WORD(1 << 9);
 
-    private final int bit;
+    final int bit;
 
     TokenAttribute(int bit) {
         this.bit = bit;

@@ -2,6 +2,7 @@ package io.github.panamallama;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.panamallama.fixture.TinyLlamaGguf;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +60,11 @@ class ChatSessionTest {
 
     @Test
     void modelTemplateIsUsed() {
-        try (LlamaModel templated = LlamaModel.load(TinyLlamaFile.withChatTemplate());
+        try (LlamaModel templated = LlamaModel.load(TinyLlamaGguf.withChatTemplate());
                 LlamaContext context = templated.newContext(OPTIONS)) {
-            assertEquals(TinyLlamaFile.CHATML_TEMPLATE, templated.chatTemplate().orElseThrow());
+            assertEquals(TinyLlamaGguf.CHATML_TEMPLATE, templated.chatTemplate().orElseThrow());
             ChatSession chat = ChatSession.create(context);
-            assertEquals(TinyLlamaFile.CHATML_TEMPLATE, chat.template());
+            assertEquals(TinyLlamaGguf.CHATML_TEMPLATE, chat.template());
             assertEquals("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n",
                     ChatSession.applyTemplate(chat.template(), List.of(ChatMessage.user("hi")), true));
             Completion reply = chat.send("hi", GenerationOptions.builder().maxTokens(3).build());

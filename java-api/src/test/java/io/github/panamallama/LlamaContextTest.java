@@ -2,6 +2,7 @@ package io.github.panamallama;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.panamallama.fixture.TinyLlamaGguf;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +106,7 @@ class LlamaContextTest {
         float[] first;
         try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(64)) {
             first = decodePrompt(context, batch);
-            assertEquals(TinyLlamaFile.vocabSize(), first.length);
+            assertEquals(TinyLlamaGguf.vocabSize(), first.length);
             for (float logit : first) {
                 assertTrue(Float.isFinite(logit));
             }
@@ -147,7 +148,7 @@ class LlamaContextTest {
     @Test
     void invalidTokenIsADecodeExceptionWithCodeMinusOne() {
         try (LlamaContext context = model.newContext(SMALL); Batch batch = new Batch(4)) {
-            batch.add(1, 0, false).add(TinyLlamaFile.vocabSize() + 5, 1, true);
+            batch.add(1, 0, false).add(TinyLlamaGguf.vocabSize() + 5, 1, true);
             DecodeException e = assertThrows(DecodeException.class, () -> context.decode(batch));
             assertEquals(-1, e.code());
             assertTrue(e.invalidBatch());
@@ -373,7 +374,7 @@ class LlamaContextTest {
             batch.addSequence(prompt, 0, 0, true);
             context.decode(batch);
             float[] embedding = context.sequenceEmbeddings(0);
-            assertEquals(TinyLlamaFile.EMBD, embedding.length);
+            assertEquals(TinyLlamaGguf.EMBD, embedding.length);
             for (float v : embedding) {
                 assertTrue(Float.isFinite(v));
             }
@@ -390,7 +391,7 @@ class LlamaContextTest {
         try (LlamaContext context = model.newContext(options)) {
             float[] a = context.embed("Hello world");
             float[] b = context.embed("once upon a time");
-            assertEquals(TinyLlamaFile.EMBD, a.length);
+            assertEquals(TinyLlamaGguf.EMBD, a.length);
             double norm = 0;
             for (float v : a) {
                 norm += v * v;

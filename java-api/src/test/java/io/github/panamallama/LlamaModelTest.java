@@ -2,6 +2,7 @@ package io.github.panamallama;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.panamallama.fixture.TinyLlamaGguf;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,23 +39,23 @@ class LlamaModelTest {
         try (LlamaModel model = LlamaModel.load(TestModels.tinyLlama())) {
             assertFalse(model.isVocabOnly());
             assertEquals("llama", model.architecture());
-            assertEquals(TinyLlamaFile.TRAIN_CONTEXT, model.trainingContextLength());
-            assertEquals(TinyLlamaFile.EMBD, model.embeddingLength());
-            assertEquals(TinyLlamaFile.LAYERS, model.layerCount());
-            assertEquals(TinyLlamaFile.HEADS, model.headCount());
-            assertEquals(TinyLlamaFile.KV_HEADS, model.kvHeadCount());
+            assertEquals(TinyLlamaGguf.TRAIN_CONTEXT, model.trainingContextLength());
+            assertEquals(TinyLlamaGguf.EMBD, model.embeddingLength());
+            assertEquals(TinyLlamaGguf.LAYERS, model.layerCount());
+            assertEquals(TinyLlamaGguf.HEADS, model.headCount());
+            assertEquals(TinyLlamaGguf.KV_HEADS, model.kvHeadCount());
             assertEquals(1_000_000.0, model.ropeFreqBase().orElseThrow(), 1e-3);
             assertEquals(1.0f, model.ropeFreqScaleTrain());
-            int vocab = TinyLlamaFile.vocabSize();
-            int e = TinyLlamaFile.EMBD;
-            int kv = e / TinyLlamaFile.HEADS * TinyLlamaFile.KV_HEADS;
-            long perLayer = e + e * e + 2L * e * kv + e * e + e + 3L * e * TinyLlamaFile.FF;
-            long expected = 2L * e * vocab + e + TinyLlamaFile.LAYERS * perLayer;
+            int vocab = TinyLlamaGguf.vocabSize();
+            int e = TinyLlamaGguf.EMBD;
+            int kv = e / TinyLlamaGguf.HEADS * TinyLlamaGguf.KV_HEADS;
+            long perLayer = e + e * e + 2L * e * kv + e * e + e + 3L * e * TinyLlamaGguf.FF;
+            long expected = 2L * e * vocab + e + TinyLlamaGguf.LAYERS * perLayer;
             assertEquals(expected, model.parameterCount());
             assertEquals(expected * 4, model.sizeBytes());
             assertEquals("tiny-llama-test", model.metadata("general.name").orElseThrow());
-            assertEquals(TinyLlamaFile.LONG_DESCRIPTION, model.metadata("general.description").orElseThrow());
-            assertEquals(TinyLlamaFile.LONG_DESCRIPTION, model.metadata().get("general.description"));
+            assertEquals(TinyLlamaGguf.LONG_DESCRIPTION, model.metadata("general.description").orElseThrow());
+            assertEquals(TinyLlamaGguf.LONG_DESCRIPTION, model.metadata().get("general.description"));
             assertTrue(model.description().startsWith("llama"), model.description());
             assertTrue(model.chatTemplate().isEmpty());
         }
@@ -151,7 +152,7 @@ class LlamaModelTest {
         ModelOptions options = ModelOptions.builder().useMmap(false).useMlock(false).gpuLayers(0)
                 .splitMode(SplitMode.NONE).checkTensors(true).build();
         try (LlamaModel model = LlamaModel.load(TestModels.tinyLlama(), options)) {
-            assertEquals(TinyLlamaFile.LAYERS, model.layerCount());
+            assertEquals(TinyLlamaGguf.LAYERS, model.layerCount());
         }
     }
 
@@ -187,7 +188,7 @@ class LlamaModelTest {
             // The native model is still there for the context.
             batch.add(1, 0, false).add(290, 1, true);
             context.decode(batch);
-            assertEquals(TinyLlamaFile.vocabSize(), context.lastLogits().length);
+            assertEquals(TinyLlamaGguf.vocabSize(), context.lastLogits().length);
         }
     }
 

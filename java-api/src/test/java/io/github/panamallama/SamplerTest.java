@@ -2,12 +2,13 @@ package io.github.panamallama;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.panamallama.fixture.TinyLlamaGguf;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -150,7 +151,7 @@ class SamplerTest {
             assertEquals(List.of("penalties", "dry", "top-k", "typical", "top-p", "min-p", "xtc", "top-n-sigma",
                     "temp-ext", "dist"), sampler.stages());
             int token = sampler.sample(context);
-            assertTrue(token >= 0 && token < TinyLlamaFile.vocabSize());
+            assertTrue(token >= 0 && token < TinyLlamaGguf.vocabSize());
             sampler.accept(token);
             sampler.reset();
         }
@@ -220,7 +221,7 @@ class SamplerTest {
                 .getMessage().contains("99999"));
         try (Sampler sampler = Sampler.greedy(model)) {
             assertThrows(IllegalArgumentException.class, () -> sampler.accept(-1));
-            assertThrows(IllegalArgumentException.class, () -> sampler.accept(TinyLlamaFile.vocabSize()));
+            assertThrows(IllegalArgumentException.class, () -> sampler.accept(TinyLlamaGguf.vocabSize()));
             assertThrows(IllegalArgumentException.class, () -> sampler.sample(context, 0), "index 0 has no logits");
         }
     }
@@ -230,7 +231,7 @@ class SamplerTest {
         try (LlamaModel spm = TestModels.loadVocab("llama-spm");
                 Sampler foreign = Sampler.builder(spm).logitBias(Map.of(31999, 1f)).greedy().build()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> foreign.sample(context));
-            assertTrue(e.getMessage().contains("32000") && e.getMessage().contains(Integer.toString(TinyLlamaFile.vocabSize())),
+            assertTrue(e.getMessage().contains("32000") && e.getMessage().contains(Integer.toString(TinyLlamaGguf.vocabSize())),
                     e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package io.github.panamallama;
 
+import io.github.panamallama.fixture.TinyLlamaGguf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,8 +26,8 @@ final class TestModels {
         return LlamaModel.load(vocab(name), ModelOptions.builder().vocabOnly(true).build());
     }
 
-    /** A small llama-architecture model with deterministic pseudo-random weights (see TinyLlamaFile). */
+    /** A small llama-architecture model with deterministic pseudo-random weights (see TinyLlamaGguf). */
     static synchronized Path tinyLlama() {
-        return TinyLlamaFile.get();
+        return TinyLlamaGguf.get();
     }
 }

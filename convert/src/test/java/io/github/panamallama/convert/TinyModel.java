@@ -2,12 +2,11 @@ package io.github.panamallama.convert;
 
 import io.github.panamallama.convert.safetensors.SafetensorsTestWriter;
 import io.github.panamallama.fixture.PyTorchCheckpointWriter;
+import io.github.panamallama.fixture.SentencePieceModelWriter;
 import io.github.panamallama.gguf.GgmlType;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -155,10 +154,7 @@ final class TinyModel {
 
     /** The pieces of the test tokenizer: unk, bos, eos, 256 byte pieces, then ordinary pieces. */
     static List<String> pieces() {
-        List<String> pieces = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
-        for (int b = 0; b < 256; b++) {
-            pieces.add(String.format("<0x%02X>", b));
-        }
+        List<String> pieces = new ArrayList<>(SentencePieceModelWriter.leadingPieces());
         String letters = "abcdefghijklmnopqrstuvwxyz";
         pieces.add("▁");
         for (int i = 0; pieces.size() < PIECES; i++) {
@@ -167,53 +163,13 @@ final class TinyModel {
         return pieces;
     }
 
-    /** A SentencePiece ModelProto (BPE, byte fallback) for {@link #pieces()}, encoded by hand. */
-    static byte[] tokenizerModel() throws IOException {
-        ByteArrayOutputStream model = new ByteArrayOutputStream();
+    /** A SentencePiece model (BPE, byte fallback) for {@link #pieces()}. */
+    static byte[] tokenizerModel() {
         List<String> pieces = pieces();
-        for (int id = 0; id < pieces.size(); id++) {
-            ByteArrayOutputStream piece = new ByteArrayOutputStream();
-            bytesField(piece, 1, pieces.get(id).getBytes(StandardCharsets.UTF_8));
-            tag(piece, 2, 5);
-            piece.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(id < 259 ? 0f : -id).array());
-            int type = id == 0 ? 2 : id < 3 ? 3 : id < 259 ? 6 : 1;
-            varintField(piece, 3, type);
-            bytesField(model, 1, piece.toByteArray());
+        float[] scores = new float[pieces.size()];
+        for (int id = 259; id < scores.length; id++) {
+            scores[id] = -id;
         }
-        ByteArrayOutputStream trainer = new ByteArrayOutputStream();
-        varintField(trainer, 3, 2); // BPE
-        varintField(trainer, 35, 1); // byte_fallback
-        varintField(trainer, 40, 0);
-        varintField(trainer, 41, 1);
-        varintField(trainer, 42, 2);
-        varintField(trainer, 43, -1);
-        bytesField(model, 2, trainer.toByteArray());
-        ByteArrayOutputStream normalizer = new ByteArrayOutputStream();
-        varintField(normalizer, 3, 1); // add_dummy_prefix
-        bytesField(model, 3, normalizer.toByteArray());
-        return model.toByteArray();
-    }
-
-    private static void tag(ByteArrayOutputStream out, int field, int wireType) {
-        varint(out, ((long) field << 3) | wireType);
-    }
-
-    private static void varintField(ByteArrayOutputStream out, int field, long value) {
-        tag(out, field, 0);
-        varint(out, value);
-    }
-
-    private static void bytesField(ByteArrayOutputStream out, int field, byte[] bytes) {
-        tag(out, field, 2);
-        varint(out, bytes.length);
-        out.writeBytes(bytes);
-    }
-
-    private static void varint(ByteArrayOutputStream out, long value) {
-        while ((value & ~0x7FL) != 0) {
-            out.write((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.write((int) value);
+        return SentencePieceModelWriter.bpeWithByteFallback(pieces, scores);
     }
 }

@@ -1,6 +1,6 @@
 package io.github.panamallama.examples;
 
-import java.io.ByteArrayOutputStream;
+import io.github.panamallama.fixture.SentencePieceModelWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,7 +27,7 @@ import java.util.Map;
  * @param ffn MLP width
  * @param vocab vocabulary size (at least 260: unk, bos, eos, 256 byte pieces, one more)
  */
-record SyntheticCheckpoint(int dim, int layers, int heads, int kvHeads, int headDim, int ffn, int vocab) {
+public record SyntheticCheckpoint(int dim, int layers, int heads, int kvHeads, int headDim, int ffn, int vocab) {
     /** Mistral 7B v0.2's dimensions with a given number of layers (32 for the real model). */
     static SyntheticCheckpoint mistral7b(int layers) {
         return new SyntheticCheckpoint(4096, layers, 32, 8, 128, 14336, 32000);
@@ -70,7 +70,7 @@ record SyntheticCheckpoint(int dim, int layers, int heads, int kvHeads, int head
     }
 
     /** Writes the checkpoint into {@code directory} (which must exist). */
-    void write(Path directory) throws IOException {
+    public void write(Path directory) throws IOException {
         Files.writeString(directory.resolve("config.json"), """
                 {"architectures": ["MistralForCausalLM"], "hidden_size": %d, "intermediate_size": %d,
                  "max_position_embeddings": 32768, "num_attention_heads": %d, "num_hidden_layers": %d,
@@ -142,41 +142,16 @@ record SyntheticCheckpoint(int dim, int layers, int heads, int kvHeads, int head
         return seed;
     }
 
-    /** A SentencePiece ModelProto with {@code vocab} pieces: unk, bos, eos, 256 byte pieces, filler. */
+    /** A SentencePiece model with {@code vocab} pieces: unk, bos, eos, 256 byte pieces, filler. */
     byte[] tokenizerModel() {
-        ByteArrayOutputStream model = new ByteArrayOutputStream();
+        List<String> pieces = new ArrayList<>(SentencePieceModelWriter.leadingPieces());
+        while (pieces.size() < vocab) {
+            pieces.add("▁t" + pieces.size());
+        }
+        float[] scores = new float[vocab];
         for (int id = 0; id < vocab; id++) {
-            String text = id == 0 ? "<unk>" : id == 1 ? "<s>" : id == 2 ? "</s>"
-                    : id < 259 ? String.format("<0x%02X>", id - 3) : "▁t" + id;
-            int type = id == 0 ? 2 : id < 3 ? 3 : id < 259 ? 6 : 1;
-            ByteArrayOutputStream piece = new ByteArrayOutputStream();
-            bytesField(piece, 1, text.getBytes(StandardCharsets.UTF_8));
-            varint(piece, (2 << 3) | 5);
-            piece.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(-id).array());
-            varint(piece, 3 << 3);
-            varint(piece, type);
-            bytesField(model, 1, piece.toByteArray());
+            scores[id] = -id;
         }
-        ByteArrayOutputStream trainer = new ByteArrayOutputStream();
-        varint(trainer, 3 << 3);
-        varint(trainer, 2); // BPE
-        varint(trainer, 35 << 3);
-        varint(trainer, 1); // byte fallback
-        bytesField(model, 2, trainer.toByteArray());
-        return model.toByteArray();
-    }
-
-    private static void bytesField(ByteArrayOutputStream out, int field, byte[] bytes) {
-        varint(out, (field << 3) | 2);
-        varint(out, bytes.length);
-        out.writeBytes(bytes);
-    }
-
-    private static void varint(ByteArrayOutputStream out, long value) {
-        while ((value & ~0x7FL) != 0) {
-            out.write((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.write((int) value);
+        return SentencePieceModelWriter.bpeWithByteFallback(pieces, scores);
     }
 }

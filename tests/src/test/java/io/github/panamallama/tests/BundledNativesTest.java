@@ -1,12 +1,18 @@
 package io.github.panamallama.tests;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.panamallama.Completion;
+import io.github.panamallama.ContextOptions;
+import io.github.panamallama.GenerationOptions;
+import io.github.panamallama.LlamaContext;
 import io.github.panamallama.LlamaModel;
+import io.github.panamallama.LlamaRuntime;
+import io.github.panamallama.NativeLibrary;
+import io.github.panamallama.NativeLibraryException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -2,11 +2,11 @@ package io.github.panamallama.tests;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Runs a main class in a fresh JVM with this test's class path, for what must not share a process. */
 final class JavaProcess {

@@ -1,10 +1,10 @@
-package io.github.panamallama;
-
+package io.github.panamallama.tests;
 import static io.github.panamallama.internal.llama.llama_h.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.panamallama.LlamaRuntime;
 import io.github.panamallama.fixture.TinyMistralConfig;
 import io.github.panamallama.internal.llama.llama_context_params;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.github.panamallama;
+package io.github.panamallama.tests;
 
 import io.github.panamallama.convert.TensorSource;
 import io.github.panamallama.convert.pytorch.PyTorchCheckpoint;

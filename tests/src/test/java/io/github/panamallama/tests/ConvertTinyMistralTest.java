@@ -1,11 +1,11 @@
-package io.github.panamallama;
-
+package io.github.panamallama.tests;
 import static io.github.panamallama.internal.llama.llama_h.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.panamallama.LlamaRuntime;
 import io.github.panamallama.convert.MistralConverter;
 import io.github.panamallama.convert.OutputType;
 import io.github.panamallama.fixture.TinyMistralConfig;

@@ -1,9 +1,9 @@
-package io.github.panamallama;
-
+package io.github.panamallama.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.panamallama.Quantizer;
 import io.github.panamallama.examples.Examples;
 import io.github.panamallama.fixture.TinyMistralConfig;
 import java.io.IOException;

@@ -1,11 +1,22 @@
-package io.github.panamallama;
-
+package io.github.panamallama.tests;
 import static io.github.panamallama.internal.llama.llama_h.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.panamallama.Completion;
+import io.github.panamallama.ContextOptions;
+import io.github.panamallama.GenerationOptions;
+import io.github.panamallama.LlamaContext;
+import io.github.panamallama.LlamaModel;
+import io.github.panamallama.LlamaRuntime;
+import io.github.panamallama.QuantizationException;
+import io.github.panamallama.QuantizationOptions;
+import io.github.panamallama.QuantizationResult;
+import io.github.panamallama.QuantizationType;
+import io.github.panamallama.Quantizer;
+import io.github.panamallama.StopReason;
 import io.github.panamallama.fixture.TinyMistralConfig;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -74,7 +85,7 @@ class QuantizeTinyMistralTest {
                 result.outputBytes() - expected);
         assertEquals(expected, result.outputBytes(), SIZE_TOLERANCE, type + ": file size");
         LoadedModel model = LoadedModel.load(out);
-        assertEquals(Quantizer.ftype(type), model.ftype(), type + ": file type recorded");
+        assertEquals(type.fileType(), model.ftype(), type + ": file type recorded");
         assertEquals(matrixWeights + normWeights, model.parameters());
         assertEquals(matrixWeights * type.bitsPerWeight() / 8 + 4 * normWeights, model.tensorBytes(),
                 SIZE_TOLERANCE, type + ": tensor bytes");
@@ -98,7 +109,7 @@ class QuantizeTinyMistralTest {
             // of attn_v/ffn_down to Q6_K: above the main type, below Q8_0.
             assertTrue(bitsPerWeight > type.bitsPerWeight() + 0.2, type + ": " + bitsPerWeight);
             assertTrue(bitsPerWeight < QuantizationType.Q8_0.bitsPerWeight(), type + ": " + bitsPerWeight);
-            assertEquals(Quantizer.ftype(type), LoadedModel.load(out).ftype());
+            assertEquals(type.fileType(), LoadedModel.load(out).ftype());
         }
     }
 
@@ -113,7 +124,7 @@ class QuantizeTinyMistralTest {
                 + " (status 1)"), e.getMessage());
         assertFalse(Files.exists(q4), "a failed quantization leaves no output behind");
         Quantizer.quantize(q8, q4, QuantizationType.Q4_0, QuantizationOptions.builder().allowRequantize(true).build());
-        assertEquals(Quantizer.ftype(QuantizationType.Q4_0), LoadedModel.load(q4).ftype());
+        assertEquals(QuantizationType.Q4_0.fileType(), LoadedModel.load(q4).ftype());
     }
 
     @Test
@@ -166,7 +177,7 @@ class QuantizeTinyMistralTest {
         Path out = directory.resolve("imatrix-" + type + ".gguf");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = llama_model_quantize_default_params(arena);
-            io.github.panamallama.internal.llama.llama_model_quantize_params.ftype(params, Quantizer.ftype(type));
+            io.github.panamallama.internal.llama.llama_model_quantize_params.ftype(params, type.fileType());
             int status = llama_model_quantize(arena.allocateFrom(f32.toString()), arena.allocateFrom(out.toString()),
                     params);
             assertEquals(1, status, type.toString());

@@ -1,8 +1,9 @@
-package io.github.panamallama.examples;
-
+package io.github.panamallama.tests.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.panamallama.examples.Examples;
+import io.github.panamallama.examples.SyntheticCheckpoint;
 import io.github.panamallama.gguf.GgmlType;
 import io.github.panamallama.gguf.GgufFile;
 import java.io.IOException;

@@ -1,10 +1,15 @@
-package io.github.panamallama;
-
+package io.github.panamallama.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.panamallama.QuantizationListener;
+import io.github.panamallama.QuantizationOptions;
+import io.github.panamallama.QuantizationProgress;
+import io.github.panamallama.QuantizationResult;
+import io.github.panamallama.QuantizationType;
+import io.github.panamallama.Quantizer;
 import io.github.panamallama.gguf.GgufFile;
 import io.github.panamallama.gguf.GgufTensorInfo;
 import java.io.IOException;
