@@ -37,10 +37,10 @@ final class ApplicationJvm implements AutoCloseable {
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
-    /** panama-llama, the bindings and Jackson: what Maven puts beside an application that depends on panama-llama. */
+    /** panama-llama, the bindings and the GGUF reader: what Maven puts beside an application that depends on panama-llama. */
     static List<Path> library() {
         List<Path> library = testClassPath().filter(ApplicationJvm::isLibrary).toList();
-        if (library.size() != 6) {
+        if (library.size() != 3) {
             throw new IllegalStateException("panama-llama and its dependencies are not all on the test class path: " + library);
         }
         return library;
@@ -184,10 +184,10 @@ final class ApplicationJvm implements AutoCloseable {
 
     private static boolean isLibrary(Path path) {
         String name = path.getFileName().toString();
-        return name.matches("jackson-(core|databind|annotations|datatype-jdk8)-\\d.*\\.jar")
-                || name.matches("panama-llama(-bindings)?-\\d.*\\.jar")
+        return name.matches("panama-llama(-bindings|-gguf)?-\\d.*\\.jar")
                 || path.endsWith(Path.of("java-api", "target", "classes"))
-                || path.endsWith(Path.of("bindings", "target", "classes"));
+                || path.endsWith(Path.of("bindings", "target", "classes"))
+                || path.endsWith(Path.of("gguf", "target", "classes"));
     }
 
     private static Stream<Path> testClassPath() {

@@ -19,9 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test input for the quantizer until the project's converter lands: a minimal F32 GGUF
- * (architecture "llama", SentencePiece vocabulary) written straight from the tiny-Mistral
- * fixture's native checkpoint. Meta's q/k row order is what llama.cpp expects, so no
+ * The independent reference for the converter: a minimal F32 GGUF (architecture "llama",
+ * SentencePiece vocabulary) written straight from the tiny-Mistral fixture's native checkpoint,
+ * from the GGUF specification alone, without the project's {@code GgufWriter} or converter, so
+ * that the two can be compared. Meta's q/k row order is what llama.cpp expects, so no
  * permutation is needed. Only what llama.cpp requires to load the model is written.
  */
 final class TinyGguf {
