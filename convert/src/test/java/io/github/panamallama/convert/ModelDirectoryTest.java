@@ -77,7 +77,7 @@ class ModelDirectoryTest {
         Path pth = model.writeNative(dir.resolve("pth"));
         Path safetensors = model.writeNative(dir.resolve("st"));
         Files.delete(safetensors.resolve("consolidated.00.pth"));
-        var writer = new io.github.panamallama.convert.safetensors.SafetensorsTestWriter();
+        var writer = new io.github.panamallama.fixture.SafetensorsWriter();
         model.weights.forEach((name, data) -> writer.add(name, "BF16", model.shapes.get(name), data));
         writer.write(safetensors.resolve("consolidated.safetensors"));
         Path a = dir.resolve("a.gguf");

@@ -1,6 +1,6 @@
 package io.github.panamallama.convert;
 
-import io.github.panamallama.convert.safetensors.SafetensorsTestWriter;
+import io.github.panamallama.fixture.SafetensorsWriter;
 import io.github.panamallama.fixture.PyTorchCheckpointWriter;
 import io.github.panamallama.fixture.SentencePieceModelWriter;
 import io.github.panamallama.gguf.GgmlType;
@@ -90,7 +90,7 @@ final class TinyModel {
                  "rope_theta": 1000000.0, "sliding_window": null, "vocab_size": %d, "torch_dtype": "bfloat16",
                  "tie_word_embeddings": false}
                 """.formatted(DIM, LAYERS, FFN, HEADS, KV_HEADS, VOCAB));
-        List<SafetensorsTestWriter> shards = List.of(new SafetensorsTestWriter(), new SafetensorsTestWriter());
+        List<SafetensorsWriter> shards = List.of(new SafetensorsWriter(), new SafetensorsWriter());
         Map<String, String> index = new LinkedHashMap<>();
         int i = 0;
         for (Map.Entry<String, byte[]> entry : weights.entrySet()) {
@@ -109,7 +109,7 @@ final class TinyModel {
         if (sharded) {
             shards.get(0).write(dir.resolve("model-00001-of-00002.safetensors"));
             shards.get(1).write(dir.resolve("model-00002-of-00002.safetensors"));
-            SafetensorsTestWriter.writeIndex(dir.resolve("model.safetensors.index.json"), index);
+            SafetensorsWriter.writeIndex(dir.resolve("model.safetensors.index.json"), index);
         } else {
             shards.get(0).write(dir.resolve("model.safetensors"));
         }

@@ -1,14 +1,14 @@
 package io.github.panamallama.examples;
 
+import io.github.panamallama.fixture.SafetensorsWriter;
 import io.github.panamallama.fixture.SentencePieceModelWriter;
+import io.github.panamallama.fixture.SplitMix64;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,66 +80,39 @@ public record SyntheticCheckpoint(int dim, int layers, int heads, int kvHeads, i
         Files.write(directory.resolve("tokenizer.model"), tokenizerModel());
         List<Tensor> tensors = tensors();
         Map<String, String> index = new LinkedHashMap<>();
-        long seed = 0x9E3779B97F4A7C15L;
+        SplitMix64 random = new SplitMix64(0x9E3779B97F4A7C15L);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(8 << 20).order(ByteOrder.LITTLE_ENDIAN);
         for (int shard = 0; shard < 3; shard++) {
             String file = "model-0000" + (shard + 1) + "-of-00003.safetensors";
-            int s = shard;
-            List<Tensor> inShard = tensors.stream().filter(t -> t.shard() == s).toList();
-            inShard.forEach(t -> index.put(t.name(), file));
-            seed = writeShard(directory.resolve(file), inShard, seed);
+            SafetensorsWriter writer = new SafetensorsWriter();
+            for (Tensor tensor : tensors) {
+                if (tensor.shard() == shard) {
+                    index.put(tensor.name(), file);
+                    writer.add(tensor.name(), "BF16", tensor.shape(), tensor.bytes(),
+                            out -> randomBf16(out, tensor.bytes(), random, chunk));
+                }
+            }
+            writer.write(directory.resolve(file));
         }
-        StringBuilder json = new StringBuilder("{\"metadata\": {}, \"weight_map\": {");
-        index.forEach((name, file) -> json.append('"').append(name).append("\": \"").append(file).append("\","));
-        json.setLength(json.length() - 1);
-        Files.writeString(directory.resolve("model.safetensors.index.json"), json.append("}}").toString());
+        SafetensorsWriter.writeIndex(directory.resolve("model.safetensors.index.json"), index);
     }
 
-    /** Streams random BF16 data (normal-ish magnitudes, no NaN or infinity) into one shard. */
-    private static long writeShard(Path file, List<Tensor> tensors, long seed) throws IOException {
-        StringBuilder header = new StringBuilder("{");
-        long offset = 0;
-        for (Tensor tensor : tensors) {
-            header.append('"').append(tensor.name()).append("\":{\"dtype\":\"BF16\",\"shape\":[");
-            for (int i = 0; i < tensor.shape().length; i++) {
-                header.append(i > 0 ? "," : "").append(tensor.shape()[i]);
+    /** Streams random BF16 values (normal-ish magnitudes, no NaN or infinity). */
+    private static void randomBf16(WritableByteChannel out, long bytes, SplitMix64 random, ByteBuffer chunk)
+            throws IOException {        long left = bytes;
+        while (left > 0) {
+            chunk.clear();
+            while (chunk.remaining() >= Long.BYTES) {
+                // four BF16 values: random sign and mantissa, exponent 2^-15 .. 2^-1
+                chunk.putLong(random.nextLong() & 0xBF7F_BF7F_BF7F_BF7FL | 0x3800_3800_3800_3800L);
             }
-            header.append("],\"data_offsets\":[").append(offset).append(',').append(offset + tensor.bytes()).append("]},");
-            offset += tensor.bytes();
-        }
-        header.setCharAt(header.length() - 1, '}');
-        while (header.length() % 8 != 0) {
-            header.append(' ');
-        }
-        byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer chunk = ByteBuffer.allocateDirect(8 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer start = ByteBuffer.allocate(8 + headerBytes.length).order(ByteOrder.LITTLE_ENDIAN);
-            start.putLong(headerBytes.length).put(headerBytes).flip();
-            while (start.hasRemaining()) {
-                out.write(start);
-            }
-            long left = offset;
-            while (left > 0) {
-                chunk.clear();
-                int longs = (int) Math.min(chunk.capacity(), left) / 8;
-                for (int i = 0; i < longs; i++) {
-                    seed += 0x9E3779B97F4A7C15L; // SplitMix64
-                    long z = seed;
-                    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-                    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-                    z ^= z >>> 31;
-                    // four BF16 values: random sign and mantissa, exponent 2^-15 .. 2^-1
-                    chunk.putLong(z & 0xBF7F_BF7F_BF7F_BF7FL | 0x3800_3800_3800_3800L);
-                }
-                chunk.flip();
-                left -= chunk.remaining();
-                while (chunk.hasRemaining()) {
-                    out.write(chunk);
-                }
+            chunk.flip();
+            chunk.limit((int) Math.min(chunk.limit(), left));
+            left -= chunk.remaining();
+            while (chunk.hasRemaining()) {
+                out.write(chunk);
             }
         }
-        return seed;
     }
 
     /** A SentencePiece model with {@code vocab} pieces: unk, bos, eos, 256 byte pieces, filler. */

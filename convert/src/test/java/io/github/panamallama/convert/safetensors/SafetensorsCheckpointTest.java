@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.panamallama.convert.SourceType;
 import io.github.panamallama.convert.TensorSource;
+import io.github.panamallama.fixture.SafetensorsWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -32,8 +33,8 @@ class SafetensorsCheckpointTest {
         return data;
     }
 
-    private static SafetensorsTestWriter three() {
-        return new SafetensorsTestWriter()
+    private static SafetensorsWriter three() {
+        return new SafetensorsWriter()
                 .add("a.weight", "F32", new long[] {2, 3}, bytes(24, 1))
                 .add("b.weight", "BF16", new long[] {5}, bytes(10, 2))
                 .add("c.weight", "F16", new long[] {1, 2, 2}, bytes(8, 3));
@@ -56,8 +57,8 @@ class SafetensorsCheckpointTest {
 
     @Test
     void readsShardsThroughTheIndex() throws IOException {
-        SafetensorsTestWriter first = new SafetensorsTestWriter().add("x", "F32", new long[] {2}, bytes(8, 4));
-        SafetensorsTestWriter second = new SafetensorsTestWriter().add("y", "F16", new long[] {3}, bytes(6, 5))
+        SafetensorsWriter first = new SafetensorsWriter().add("x", "F32", new long[] {2}, bytes(8, 4));
+        SafetensorsWriter second = new SafetensorsWriter().add("y", "F16", new long[] {3}, bytes(6, 5))
                 .add("z", "F16", new long[] {1}, bytes(2, 6));
         first.write(dir.resolve("model-00001-of-00002.safetensors"));
         second.write(dir.resolve("model-00002-of-00002.safetensors"));
@@ -65,21 +66,21 @@ class SafetensorsCheckpointTest {
         map.put("x", "model-00001-of-00002.safetensors");
         map.put("y", "model-00002-of-00002.safetensors");
         map.put("z", "model-00002-of-00002.safetensors");
-        SafetensorsTestWriter.writeIndex(dir.resolve(SafetensorsCheckpoint.INDEX_FILE), map);
+        SafetensorsWriter.writeIndex(dir.resolve(SafetensorsCheckpoint.INDEX_FILE), map);
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(dir)) {
             assertEquals(List.of("x", "y", "z"), checkpoint.tensors().stream().map(TensorSource::name).toList());
             assertArrayEquals(bytes(6, 5), read(checkpoint.tensors().get(1)));
         }
         map.put("w", "model-00002-of-00002.safetensors");
-        SafetensorsTestWriter.writeIndex(dir.resolve(SafetensorsCheckpoint.INDEX_FILE), map);
+        SafetensorsWriter.writeIndex(dir.resolve(SafetensorsCheckpoint.INDEX_FILE), map);
         assertMessage(dir, "absent from the shards: [w]");
-        SafetensorsTestWriter.writeIndex(dir.resolve(SafetensorsCheckpoint.INDEX_FILE), Map.of("x", "../evil.safetensors"));
+        SafetensorsWriter.writeIndex(dir.resolve(SafetensorsCheckpoint.INDEX_FILE), Map.of("x", "../evil.safetensors"));
         assertMessage(dir, "outside the checkpoint directory");
     }
 
     @Test
     void rejectsInconsistentHeaders() throws IOException {
-        SafetensorsTestWriter writer = three();
+        SafetensorsWriter writer = three();
         String header = writer.header();
         assertHeader(writer, header.replace("\"F32\"", "\"I64\""), "unsupported dtype 'I64'");
         assertHeader(writer, header.replace("[0,24]", "[0,20]"), "span 20 bytes but shape [2, 3] of F32 needs 24");
@@ -106,7 +107,7 @@ class SafetensorsCheckpointTest {
         assertMessage(dir.resolve("empty"), "");
     }
 
-    private void assertHeader(SafetensorsTestWriter writer, String header, String expected) throws IOException {
+    private void assertHeader(SafetensorsWriter writer, String header, String expected) throws IOException {
         Path file = dir.resolve("corrupt.safetensors");
         writer.write(file, header);
         assertMessage(file, expected);
