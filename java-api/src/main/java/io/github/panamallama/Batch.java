@@ -93,6 +93,24 @@ public final class Batch implements AutoCloseable {
     }
 
     /**
+     * Adds a token of one sequence. Allocates nothing: a generator that decodes several
+     * sequences in one batch calls it once per token.
+     *
+     * @throws IllegalArgumentException for a negative token or position, a bad sequence id
+     * @throws IllegalStateException if the batch is full or closed
+     */
+    public Batch add(int token, int position, boolean computeLogits, int sequenceId) {
+        checkAdd(token, position);
+        if (sequenceId < 0 || sequenceId >= ContextOptions.MAX_SEQUENCES) {
+            throw new IllegalArgumentException("sequence id must be 0.." + (ContextOptions.MAX_SEQUENCES - 1) + ": " + sequenceId);
+        }
+        seqIdRows[size].set(ValueLayout.JAVA_INT, 0, sequenceId);
+        highestSeqId = Math.max(highestSeqId, sequenceId);
+        put(token, position, computeLogits, 1);
+        return this;
+    }
+
+    /**
      * Adds a token.
      *
      * @param position its position in its sequences (0-based)

@@ -1,10 +1,5 @@
 package io.github.panamallama;
 
-import io.github.panamallama.internal.generation.StopStringFilter;
-import io.github.panamallama.internal.generation.Utf8Assembler;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -22,35 +17,25 @@ import java.util.stream.StreamSupport;
  * thread may stop it with {@link LlamaContext#abort()}.
  *
  * <p>The decode loop reuses one batch and one piece buffer: per token it allocates only the
- * returned text.
+ * returned text. What a token does to the text (end of generation, stop strings, the token
+ * budget) is decided by {@link GeneratedText}, shared with {@link ParallelGenerator}.
  */
 public final class CompletionStream implements Iterator<String>, AutoCloseable {
-    private static final int PIECE_BUFFER_BYTES = 256;
-
     private final LlamaContext context;
     /** The context's operations; this stream holds its guard while they run. */
     private final ContextCore core;
-    private final Vocabulary vocabulary;
-    private final GenerationOptions options;
     private final Sampler sampler;
     private final boolean ownsSampler;
     private final int[] promptTokens;
     private final int reusedPrefix;
     private final Batch batch;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment pieceBuffer;
-    private final byte[] pieceBytes = new byte[PIECE_BUFFER_BYTES];
-    private final Utf8Assembler utf8 = new Utf8Assembler();
-    private final StopStringFilter stops;
-    private final StringBuilder text = new StringBuilder();
+    private final TokenPieces pieces;
+    private final GeneratedText output;
     /** One step, created once: the guard runs it per token without allocating. */
     private final Runnable stepInsideGuard = this::stepInsideGuard;
-    private int[] generated = new int[32];
-    private int generatedCount;
     private int position;
     private boolean promptDone;
     private StopReason stopReason;
-    private String nextPiece;
     private boolean closed;
     private long promptStartNanos;
     private long promptEndNanos;
@@ -68,11 +53,9 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
     CompletionStream(LlamaContext context, int[] promptTokens, int reusedPrefix, GenerationOptions options) {
         this.context = context;
         this.core = context.core();
-        this.vocabulary = context.model().heldVocabulary();
-        this.options = options;
         this.promptTokens = promptTokens.clone();
         this.reusedPrefix = reusedPrefix;
-        this.stops = new StopStringFilter(options.stopStrings());
+        this.output = new GeneratedText(context.model().heldVocabulary(), options);
         if (promptTokens.length == 0) {
             throw new IllegalArgumentException("the prompt gives no tokens");
         }
@@ -92,16 +75,25 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
         context.guard().hold(this);
         Sampler chosen = options.sampler().orElse(null);
         boolean own = chosen == null;
+        Batch createdBatch = null;
+        TokenPieces createdPieces = null;
         try {
+            createdBatch = new Batch(Math.min(context.batchSize(), promptTokens.length));
+            createdPieces = new TokenPieces(context.model().heldVocabulary());
             this.sampler = own ? Sampler.greedy(context.model()) : chosen;
-            this.ownsSampler = own;
-            this.batch = new Batch(Math.min(context.batchSize(), promptTokens.length));
-            this.pieceBuffer = arena.allocate(PIECE_BUFFER_BYTES);
         } catch (RuntimeException | Error e) {
             context.guard().release(this);
-            arena.close();
+            if (createdBatch != null) {
+                createdBatch.close();
+            }
+            if (createdPieces != null) {
+                createdPieces.close();
+            }
             throw e;
         }
+        this.ownsSampler = own;
+        this.batch = createdBatch;
+        this.pieces = createdPieces;
     }
 
     private static int[] tokenizePrompt(LlamaContext context, String prompt, GenerationOptions options) {
@@ -111,20 +103,16 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
 
     @Override
     public boolean hasNext() {
-        while (nextPiece == null && stopReason == null) {
+        while (!output.hasPiece() && stopReason == null) {
             step();
         }
-        if (nextPiece == null && stopReason != null) {
-            // Release what was held back for a possible stop string or split character.
-            String rest = stops.stopped() ? "" : stops.feed(utf8.flush()) + stops.flush();
-            if (!rest.isEmpty()) {
-                emit(rest);
-            }
-            if (nextPiece == null) {
+        if (!output.hasPiece() && stopReason != null) {
+            output.finish(); // what was held back for a possible stop string or split character
+            if (!output.hasPiece()) {
                 release(); // finished: unlock the context even before close()
             }
         }
-        return nextPiece != null;
+        return output.hasPiece();
     }
 
     @Override
@@ -132,9 +120,7 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
         if (!hasNext()) {
             throw new NoSuchElementException("the generation has ended: " + stopReason);
         }
-        String piece = nextPiece;
-        nextPiece = null;
-        return piece;
+        return output.takePiece();
     }
 
     /** The remaining pieces as a sequential stream; closing it closes this. */
@@ -154,10 +140,11 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
      * @throws IllegalStateException if generation has not ended
      */
     public Completion completion() {
-        if (stopReason == null || nextPiece != null) {
+        if (stopReason == null || output.hasPiece()) {
             throw new IllegalStateException("the generation has not ended; read every piece first");
         }
-        return new Completion(text.toString(), Arrays.copyOf(generated, generatedCount), stopReason,
+        int generatedCount = output.count();
+        return output.completion(stopReason,
                 new GenerationTimings(decodedPromptTokens, (promptEndNanos - promptStartNanos) / 1e6,
                         generatedCount, generatedCount == 0 ? 0 : (lastTokenNanos - promptEndNanos) / 1e6));
     }
@@ -166,11 +153,11 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
     int[] tokensInMemory() {
         int[] all = Arrays.copyOf(promptTokens, position);
         int fromGenerated = position - promptTokens.length;
-        System.arraycopy(generated, 0, all, promptTokens.length, Math.max(0, fromGenerated));
+        System.arraycopy(output.tokens(), 0, all, promptTokens.length, Math.max(0, fromGenerated));
         return all;
     }
 
-    /** One step: decode the prompt, or sample a token and decode it. May set nextPiece or stopReason. */
+    /** One step: decode the prompt, or sample a token and decode it. May produce a piece or set stopReason. */
     private void step() {
         context.guard().runAs(this, stepInsideGuard);
     }
@@ -186,21 +173,8 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
         }
         int token = sampler.sample(core, core.lastOutputIndex());
         lastTokenNanos = System.nanoTime();
-        if (vocabulary.endsGeneration(token)) {
-            stopReason = StopReason.EOS;
-            return;
-        }
-        record(token);
-        String piece = stops.feed(utf8.append(pieceBytes, 0, piece(token)));
-        if (!piece.isEmpty()) {
-            emit(piece);
-        }
-        if (stops.stopped()) {
-            stopReason = StopReason.STOP_STRING;
-            return;
-        }
-        if (generatedCount >= options.maxTokens()) {
-            stopReason = StopReason.MAX_TOKENS;
+        stopReason = output.accept(token, pieces);
+        if (stopReason != null) {
             return;
         }
         if (position >= core.contextLength()) {
@@ -251,38 +225,6 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
         }
     }
 
-    /** Writes the token's text bytes into pieceBytes; returns their count. */
-    private int piece(int token) {
-        int length = vocabulary.pieceInto(token, pieceBuffer, false);
-        if (length < 0) {
-            // A piece longer than the buffer: rare (long user-defined tokens); not the hot path.
-            byte[] big = vocabulary.pieceBytes(token, false);
-            return appendLong(big);
-        }
-        MemorySegment.copy(pieceBuffer, ValueLayout.JAVA_BYTE, 0, pieceBytes, 0, length);
-        return length;
-    }
-
-    private int appendLong(byte[] big) {
-        String piece = stops.feed(utf8.append(big, 0, big.length));
-        if (!piece.isEmpty()) {
-            emit(piece);
-        }
-        return 0;
-    }
-
-    private void record(int token) {
-        if (generatedCount == generated.length) {
-            generated = Arrays.copyOf(generated, generated.length * 2);
-        }
-        generated[generatedCount++] = token;
-    }
-
-    private void emit(String piece) {
-        nextPiece = nextPiece == null ? piece : nextPiece + piece;
-        text.append(piece);
-    }
-
     /** Ends the generation (if still running) and frees its resources. Idempotent. */
     @Override
     public void close() {
@@ -299,7 +241,7 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
         closed = true;
         context.guard().release(this);
         batch.close();
-        arena.close();
+        pieces.close();
         if (ownsSampler) {
             sampler.close();
         }

@@ -26,6 +26,7 @@ final class ContextCore {
     private final int batchSize;
     private final int ubatchSize;
     private final int sequences;
+    private final int sequenceContextLength;
     private final int vocabularySize;
     private final int embeddingLength;
     private final boolean embeddings;
@@ -42,6 +43,7 @@ final class ContextCore {
         this.batchSize = llama_n_batch(handle);
         this.ubatchSize = llama_n_ubatch(handle);
         this.sequences = llama_n_seq_max(handle);
+        this.sequenceContextLength = llama_n_ctx_seq(handle);
         this.vocabularySize = model.heldVocabulary().size();
         this.embeddingLength = llama_model_n_embd_out(model.handle());
         this.embeddings = embeddings;
@@ -93,6 +95,10 @@ final class ContextCore {
 
     int sequences() {
         return sequences;
+    }
+
+    int sequenceContextLength() {
+        return sequenceContextLength;
     }
 
     int vocabularySize() {

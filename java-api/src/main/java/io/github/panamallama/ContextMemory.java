@@ -40,6 +40,17 @@ public final class ContextMemory {
         }
     }
 
+    /**
+     * Keeps the first {@code tokens} positions of one sequence and drops the rest of it, for a
+     * caller that holds the context's guard ({@link ParallelGenerator}'s prompt cache).
+     *
+     * @return false if llama.cpp cannot cut the sequence there (recurrent or sliding-window
+     *     memory); the sequence is then unchanged
+     */
+    boolean keepSequencePrefix(int sequenceId, int tokens) {
+        return llama_memory_seq_rm(memory, sequenceId, tokens, -1);
+    }
+
     /** Removes a whole sequence. */
     public void removeSequence(int sequenceId) {
         removeTokens(sequenceId, 0, Integer.MAX_VALUE);

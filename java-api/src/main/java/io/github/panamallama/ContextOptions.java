@@ -32,7 +32,14 @@ package io.github.panamallama;
  * @param measurePerformance collect llama.cpp's timing counters ({@link LlamaContext#performance()})
  * @param unifiedMemory one memory buffer shared by all sequences (llama.cpp's kv_unified). Off,
  *     each sequence has its own stream, and {@link ContextMemory#keepOnly(int)} affects only
- *     the stream of the sequence kept
+ *     the stream of the sequence kept. On, as llama.cpp's server does for parallel slots, every
+ *     sequence may use the whole context ({@link LlamaContext#sequenceContextLength()}) and
+ *     together they share it; off, each gets {@code contextLength / sequences} (llama.cpp rounds
+ *     that up to a multiple of 256)
+ * @param fullSlidingWindowCache for models with sliding-window attention, keep the full
+ *     context in the cache rather than the window (llama.cpp's swa_full, default on): costs
+ *     memory, but only a full cache can cut a sequence back to a prefix, which a prompt cache
+ *     ({@link ParallelGenerator}) needs. No effect on other models
  */
 public record ContextOptions(
         int contextLength,
@@ -58,7 +65,8 @@ public record ContextOptions(
         AttentionType attention,
         boolean offloadKqv,
         boolean measurePerformance,
-        boolean unifiedMemory) {
+        boolean unifiedMemory,
+        boolean fullSlidingWindowCache) {
 
     /** llama.cpp's upper limit on sequences (LLAMA_MAX_SEQ). */
     public static final int MAX_SEQUENCES = 256;
@@ -76,6 +84,16 @@ public record ContextOptions(
         }
         if (sequences < 1 || sequences > MAX_SEQUENCES) {
             throw new IllegalArgumentException("sequences must be 1.." + MAX_SEQUENCES + ": " + sequences);
+        }
+        // llama.cpp reserves one output row per sequence in a buffer of batchSize rows (capped
+        // at the context length): more sequences fail an assertion that kills the process.
+        if (sequences > batchSize) {
+            throw new IllegalArgumentException(sequences + " sequences need batchSize >= " + sequences
+                    + " (one output per sequence per batch): " + batchSize);
+        }
+        if (contextLength != 0 && sequences > contextLength) {
+            throw new IllegalArgumentException(sequences + " sequences need contextLength >= " + sequences + ": "
+                    + contextLength);
         }
         positive("threads", threads);
         positive("batchThreads", batchThreads);
@@ -143,6 +161,7 @@ public record ContextOptions(
         private boolean offloadKqv = true;
         private boolean measurePerformance = true;
         private boolean unifiedMemory;
+        private boolean fullSlidingWindowCache = true;
 
         private Builder() {}
 
@@ -171,13 +190,14 @@ public record ContextOptions(
         public Builder offloadKqv(boolean enabled) { this.offloadKqv = enabled; return this; }
         public Builder measurePerformance(boolean enabled) { this.measurePerformance = enabled; return this; }
         public Builder unifiedMemory(boolean enabled) { this.unifiedMemory = enabled; return this; }
+        public Builder fullSlidingWindowCache(boolean enabled) { this.fullSlidingWindowCache = enabled; return this; }
 
         public ContextOptions build() {
             return new ContextOptions(contextLength, batchSize, ubatchSize != null ? ubatchSize : Math.min(512, batchSize), sequences,
                     threads, batchThreads, threadPolling, ropeFreqBase, ropeFreqScale, ropeScaling, yarnExtFactor,
                     yarnAttnFactor, yarnBetaFast, yarnBetaSlow, yarnOriginalContext, flashAttention,
                     cacheTypeK, cacheTypeV, embeddings, pooling, attention, offloadKqv, measurePerformance,
-                    unifiedMemory);
+                    unifiedMemory, fullSlidingWindowCache);
         }
     }
 }

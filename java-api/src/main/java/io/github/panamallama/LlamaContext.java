@@ -66,6 +66,11 @@ public final class LlamaContext implements AutoCloseable {
             throw new IllegalStateException("model " + model.path().getFileName()
                     + " was loaded vocabulary-only: it has no weights to run");
         }
+        if (options.contextLength() == 0 && options.sequences() > model.trainingContextLength()) {
+            // As ContextOptions checks for a given length: llama.cpp would abort the process.
+            throw new IllegalArgumentException(options.sequences() + " sequences need a context of at least as many tokens;"
+                    + " the model's training length, used when contextLength is 0, is " + model.trainingContextLength());
+        }
         model.lifetime().acquire();
         Lifetime lifetime = new Lifetime("LlamaContext", List.of(model.lifetime()));
         try {
@@ -124,6 +129,7 @@ public final class LlamaContext implements AutoCloseable {
         llama_context_params.offload_kqv(p, o.offloadKqv());
         llama_context_params.no_perf(p, !o.measurePerformance());
         llama_context_params.kv_unified(p, o.unifiedMemory());
+        llama_context_params.swa_full(p, o.fullSlidingWindowCache());
     }
 
     public LlamaModel model() {
@@ -147,6 +153,15 @@ public final class LlamaContext implements AutoCloseable {
     /** Distinct sequences the memory holds; sequence ids are {@code 0..sequences()-1}. */
     public int sequences() {
         return core.sequences();
+    }
+
+    /**
+     * Tokens one sequence may hold (llama.cpp's n_ctx_seq): the whole {@link #contextLength()}
+     * with {@link ContextOptions#unifiedMemory()}, where the sequences share it, else each
+     * sequence's own part of it.
+     */
+    public int sequenceContextLength() {
+        return core.sequenceContextLength();
     }
 
     public int threads() {

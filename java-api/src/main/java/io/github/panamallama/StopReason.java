@@ -8,7 +8,10 @@ public enum StopReason {
     EOS,
     /** The text reached one of {@link GenerationOptions#stopStrings()}. */
     STOP_STRING,
-    /** {@link LlamaContext#abort()} was called. */
+    /**
+     * {@link LlamaContext#abort()} was called, or the request was cancelled
+     * ({@link GenerationHandle#cancel()}) or its {@link ParallelGenerator} closed.
+     */
     CANCELLED,
     /** The context's memory is full. */
     CONTEXT_FULL;

@@ -18,6 +18,21 @@ class ContextOptionsTest {
         assertEquals(-1f, options.yarnExtFactor());
         assertFalse(options.embeddings());
         assertTrue(options.offloadKqv());
+        assertFalse(options.unifiedMemory());
+        assertTrue(options.fullSlidingWindowCache(), "llama.cpp's default");
+    }
+
+    /** llama.cpp reserves one output row per sequence in a batch-sized buffer: more would abort the JVM. */
+    @Test
+    void sequencesMustFitTheBatchAndTheContext() {
+        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+                () -> ContextOptions.builder().batchSize(8).sequences(16).build());
+        assertTrue(batch.getMessage().contains("batchSize >= 16") && batch.getMessage().contains(": 8"), batch.getMessage());
+        IllegalArgumentException context = assertThrows(IllegalArgumentException.class,
+                () -> ContextOptions.builder().contextLength(8).sequences(16).build());
+        assertTrue(context.getMessage().contains("contextLength >= 16"), context.getMessage());
+        assertEquals(16, ContextOptions.builder().contextLength(16).batchSize(16).sequences(16).build().sequences());
+        assertEquals(256, ContextOptions.builder().sequences(256).build().sequences(), "0 = the model's length, checked at creation");
     }
 
     @Test
