@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Generation benchmark: the Java API against the plain C loop called in the same process on the
-# same loaded model (each round after a separate llama.cpp process has run on that model);
-# prints tokens/s for prompt processing and generation, the Java/C ratio's median and spread,
-# and the Java heap bytes allocated per generated token. JAVA_OPTS=-Dbench.threads=N sets threads.
+# same loaded model (each round after the C loop has run as a separate llama.cpp process on that
+# model); prints tokens/s for prompt processing (the prompt's decode) and generation (from the
+# prompt's end to the last sampled token, as the API's timings count it), the Java/C ratio's
+# median and spread, the C loop's with ggml's per-graph threads and in its own process, and the
+# Java heap bytes allocated per generated token. JAVA_OPTS sets: -Dbench.threads=N (default 2),
+# -Dbench.polling=N (the threadpool's polling level, default 50), -Dbench.busyNeighbour=true
+# (a busy-looping process keeps one core taken for the whole run).
 # Needs a built checkout: ./mvnw verify
 # (-DskipTests will do), which writes the class paths this script uses; and a C compiler.
 # Usage: scripts/benchmark.sh [MODEL.gguf] [ROUNDS]   (default: the tiny-Mistral fixture, 5 rounds)
@@ -26,29 +30,32 @@ case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+if [ "${1:-}" = "--server" ]; then
+  # The server benchmark lives in the tests module, whose build writes its class path (tests/pom.xml).
+  [ -f tests/target/test.classpath ] && [ -d tests/target/test-classes ] \
+    || { echo "not built: run ./mvnw verify -DskipTests first" >&2; exit 1; }
+  shift
+  exec "$java" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dpanamallama.home="$root" \
+    -cp "tests/target/test-classes:tests/target/classes:$(cat tests/target/test.classpath)" \
+    io.github.panamallama.tests.ServerLoadBenchmark "$@"
+fi
+# Everything else is in the benchmarks module, whose build writes its class path (benchmarks/pom.xml,
+# benchmark-classpath).
+[ -f benchmarks/target/benchmark.classpath ] && [ -f benchmarks/target/classes/META-INF/BenchmarkList ] \
+  || { echo "not built: run ./mvnw verify -DskipTests first" >&2; exit 1; }
+cp="benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath)"
+flags=(--enable-native-access=ALL-UNNAMED "-Dpanamallama.home=$root")
 case "${1:-}" in
-  --jmh|--jni-peer)
-    # The benchmarks module's build writes its class path (benchmarks/pom.xml, benchmark-classpath).
-    [ -f benchmarks/target/benchmark.classpath ] && [ -f benchmarks/target/classes/META-INF/BenchmarkList ] \
-      || { echo "not built: run ./mvnw verify -DskipTests first" >&2; exit 1; }
-    cp="benchmarks/target/classes:$(cat benchmarks/target/benchmark.classpath)"
-    flags=(--enable-native-access=ALL-UNNAMED "-Dpanamallama.home=$root")
-    if [ "$1" = "--jmh" ]; then
-      shift
-      # Forks get the flags explicitly (given on the command line, JMH's -jvmArgsAppend replaces
-      # the benchmarks' own @Fork arguments rather than adding to them).
-      exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" org.openjdk.jmh.Main \
-        -prof gc -jvmArgsAppend "${flags[*]}" "$@"
-    fi
+  --jmh)
+    shift
+    # Forks get the flags explicitly (given on the command line, JMH's -jvmArgsAppend replaces
+    # the benchmarks' own @Fork arguments rather than adding to them).
+    exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" org.openjdk.jmh.Main \
+      -prof gc -jvmArgsAppend "${flags[*]}" "$@"
+    ;;
+  --jni-peer)
     shift
     exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" io.github.panamallama.benchmarks.JniPeerComparison "$@"
     ;;
 esac
-# The tests module's build writes its class path (tests/pom.xml, benchmark-classpath).
-[ -f tests/target/test.classpath ] && [ -d tests/target/test-classes ] \
-  || { echo "not built: run ./mvnw verify -DskipTests first" >&2; exit 1; }
-main=io.github.panamallama.tests.GenerationBenchmark
-if [ "${1:-}" = "--server" ]; then main=io.github.panamallama.tests.ServerLoadBenchmark; shift; fi
-exec "$java" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dpanamallama.home="$root" \
-  -cp "tests/target/test-classes:tests/target/classes:$(cat tests/target/test.classpath)" \
-  "$main" "$@"
+exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" io.github.panamallama.benchmarks.InProcessComparison "$@"

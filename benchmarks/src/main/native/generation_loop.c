@@ -1,22 +1,16 @@
-// The plain llama.cpp generation loop of tests/src/test/native/bench_loop.c, with the context
-// settings that differ between bindings as arguments, so that JniPeerComparison can change one
-// at a time on llama.cpp v0.5.0: flash attention, batch sizes, context length, and a persistent
-// CPU threadpool (what the Java API attaches) versus ggml's per-graph threads.
-#include <stdint.h>
+// The plain llama.cpp generation loop (declared, with its figures, in generation_loop.h), with
+// the context settings that differ between bindings as arguments: flash attention, batch sizes,
+// context length, and a persistent CPU threadpool (what the Java API attaches) versus ggml's
+// per-graph threads. InProcessComparison runs it beside the Java API with the API's settings;
+// JniPeerComparison changes one setting at a time.
 #include <string.h>
-#include "llama.h"
+#include "generation_loop.h"
 #include "ggml-backend.h"
 #include "ggml-cpu.h"
 
 typedef struct ggml_threadpool * (*threadpool_new_fn)(struct ggml_threadpool_params *);
 typedef void (*threadpool_free_fn)(struct ggml_threadpool *);
 
-// Greedy generation of n_predict tokens after prompt (special tokens parsed, BOS added); each
-// token also turned into text as an application would. flash_attn: -1 auto, 0 off, 1 on.
-// polling < 0: no pool. out: prompt tokens, generated tokens, microseconds from the start to the
-// first sampled token (tokenizing included, creating the context not), microseconds from the
-// first to the last sampled token. generated_tokens (room for n_predict): the tokens generated.
-// Returns 0, or a negative step number on failure.
 int generation_loop(struct llama_model * model, const char * prompt, int n_predict, int threads, int polling,
                     int n_ctx, int n_batch, int n_ubatch, int flash_attn, int64_t * out,
                     llama_token * generated_tokens) {
@@ -53,6 +47,7 @@ int generation_loop(struct llama_model * model, const char * prompt, int n_predi
     llama_token tokens[8192];
     int n_prompt = llama_tokenize(vocab, prompt, (int32_t) strlen(prompt), tokens, 8192, true, true);
     int result = n_prompt > 0 ? 0 : -1;
+    int64_t prompt_start = ggml_time_us();
     // The prompt in batches of n_batch, as an application with a long prompt does.
     for (int i = 0; i < n_prompt && result == 0; i += n_batch) {
         int n = n_prompt - i < n_batch ? n_prompt - i : n_batch;
@@ -60,10 +55,12 @@ int generation_loop(struct llama_model * model, const char * prompt, int n_predi
             result = -3;
         }
     }
+    int64_t prompt_done = ggml_time_us();
     int generated = 0;
     char piece[256];
     int64_t first = 0;
-    int64_t last = 0;
+    int64_t last = prompt_done;
+    // Timed as the Java API times it: to the last sampled token, which is not decoded.
     while (result == 0) {
         llama_token next = llama_sampler_sample(sampler, ctx, -1);
         last = ggml_time_us();
@@ -82,10 +79,12 @@ int generation_loop(struct llama_model * model, const char * prompt, int n_predi
             result = -4;
         }
     }
-    out[0] = n_prompt;
-    out[1] = generated;
-    out[2] = first - start;
-    out[3] = last - first;
+    out[LOOP_PROMPT_TOKENS] = n_prompt;
+    out[LOOP_GENERATED] = generated;
+    out[LOOP_TO_FIRST_TOKEN_US] = first - start;
+    out[LOOP_FIRST_TO_LAST_US] = last - first;
+    out[LOOP_PROMPT_US] = prompt_done - prompt_start;
+    out[LOOP_PROMPT_TO_LAST_US] = last - prompt_done;
 
     llama_sampler_free(sampler);
     llama_free(ctx);

@@ -1,8 +1,8 @@
 // The plain-C reference the Java API is checked against: loads a model, decodes a prompt and
 // generates with either greedy sampling or a fixed seeded chain, calling llama.cpp the way its
-// own examples do. Prints the generated token ids, and with --bench the timings.
+// own examples do. Prints the generated token ids.
 //
-// usage: reference_generate MODEL BACKEND_DIR N_PREDICT SAMPLER THREADS PROMPT [--bench]
+// usage: reference_generate MODEL BACKEND_DIR N_PREDICT SAMPLER THREADS PROMPT
 //   SAMPLER: "greedy", or "chain:SEED" = top-k 40, top-p 0.9, min-p 0.05, temperature 0.8, dist(SEED)
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,14 +37,13 @@ static struct llama_sampler * make_sampler(const char * spec) {
 
 int main(int argc, char ** argv) {
     if (argc < 7) {
-        fprintf(stderr, "usage: %s MODEL BACKEND_DIR N_PREDICT SAMPLER THREADS PROMPT [--bench]\n", argv[0]);
+        fprintf(stderr, "usage: %s MODEL BACKEND_DIR N_PREDICT SAMPLER THREADS PROMPT\n", argv[0]);
         return 2;
     }
     const char * model_path = argv[1];
     int n_predict = atoi(argv[3]);
     int threads = atoi(argv[5]);
     const char * prompt = argv[6];
-    int bench = argc > 7 && strcmp(argv[7], "--bench") == 0;
 
     llama_log_set(quiet_log, NULL);
     ggml_backend_load_all_from_path(argv[2]);
@@ -79,12 +78,10 @@ int main(int argc, char ** argv) {
     }
     struct llama_sampler * sampler = make_sampler(argv[4]);
 
-    int64_t start = ggml_time_us();
     if (llama_decode(ctx, llama_batch_get_one(tokens, n_prompt)) != 0) {
         fprintf(stderr, "prompt decode failed\n");
         return 1;
     }
-    int64_t prompt_done = ggml_time_us();
 
     printf("tokens:");
     int generated = 0;
@@ -100,12 +97,7 @@ int main(int argc, char ** argv) {
             return 1;
         }
     }
-    int64_t end = ggml_time_us();
     printf("\n");
-    if (bench) {
-        printf("prompt_tokens: %d\nprompt_us: %lld\ngenerated_tokens: %d\ngeneration_us: %lld\n",
-               n_prompt, (long long) (prompt_done - start), generated, (long long) (end - prompt_done));
-    }
 
     llama_sampler_free(sampler);
     llama_free(ctx);

@@ -14,11 +14,11 @@ import java.util.Arrays;
 
 /**
  * {@code generation_loop.c}: llama.cpp's plain C generation loop, in this process on the model
- * the Java API loaded, with the context settings as parameters.
+ * the Java API loaded (no second load, no cold pages), with the context settings as parameters.
  */
 final class CGenerationLoop {
-    /** Pass as {@code polling} for ggml's per-graph worker threads instead of a persistent pool. */
-    static final int NO_THREADPOOL = -1;
+    /** The figures generation_loop writes (generation_loop.h's enum), in order. */
+    private static final int FIGURES = 6;
 
     private final MethodHandle loop;
 
@@ -33,29 +33,30 @@ final class CGenerationLoop {
                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, i, i, i, i, i, i, i, ValueLayout.ADDRESS, ValueLayout.ADDRESS)));
     }
 
-    /** The C loop's settings. {@code polling}: ggml's polling level of the pool, or {@link #NO_THREADPOOL}. */
-    record Settings(int threads, int polling, int contextLength, int batchSize, int ubatchSize, FlashAttention flashAttention) {}
-
-    GenerationSample generate(String variant, LlamaModel model, Settings settings) throws Throwable {
+    GenerationTiming generate(LlamaModel model, LoopSettings settings) throws Throwable {
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment figures = call.allocate(ValueLayout.JAVA_LONG, 4);
-            MemorySegment tokens = call.allocate(ValueLayout.JAVA_INT, GenerationSample.GENERATED);
+            MemorySegment figures = call.allocate(ValueLayout.JAVA_LONG, FIGURES);
+            MemorySegment tokens = call.allocate(ValueLayout.JAVA_INT, Math.max(1, settings.generate()));
             int status = (int) loop.invokeExact(NativeHandles.model(model), call.allocateFrom(GenerationSample.PROMPT),
-                    GenerationSample.GENERATED, settings.threads(), settings.polling(), settings.contextLength(),
+                    settings.generate(), settings.threads(), settings.polling(), settings.contextLength(),
                     settings.batchSize(), settings.ubatchSize(), flashAttentionValue(settings.flashAttention()), figures, tokens);
             if (status != 0) {
                 throw new IllegalStateException("generation_loop failed at step " + status);
             }
             long[] out = figures.toArray(ValueLayout.JAVA_LONG);
             int generated = (int) out[1];
-            // The text as the pieces an application streams, as the other sides build it.
+            // The text as the pieces an application streams, as the API builds it.
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             for (int token : Arrays.copyOf(tokens.toArray(ValueLayout.JAVA_INT), generated)) {
                 text.writeBytes(model.vocabulary().tokenPieceBytes(token, false));
             }
-            return new GenerationSample(variant, (int) out[0], generated, out[2] / 1e3, (generated - 1) * 1e6 / out[3],
-                    GenerationSample.digest(text.toString(StandardCharsets.UTF_8)));
+            return fromMicros(out, text.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** Figures in generation_loop.h's order and unit: counts, then microseconds. */
+    static GenerationTiming fromMicros(long[] out, String text) {
+        return new GenerationTiming((int) out[0], (int) out[1], out[4] / 1e3, out[5] / 1e3, out[2] / 1e3, out[3] / 1e3, text);
     }
 
     /** llama.h's enum llama_flash_attn_type. */

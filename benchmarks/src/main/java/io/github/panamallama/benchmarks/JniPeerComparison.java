@@ -1,17 +1,18 @@
 package io.github.panamallama.benchmarks;
 
+import static io.github.panamallama.benchmarks.RoundStatistics.median;
+import static io.github.panamallama.benchmarks.RoundStatistics.spread;
+
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -23,7 +24,7 @@ import java.util.stream.Stream;
  * turns in an order that rotates each round:
  * <ul>
  * <li>panama-llama on the CPU variant ggml picks for this machine: the Java API and the C loop
- *     with GenerationBenchmark's settings, then with de.kherud's flash-attention setting (off),
+ *     with InProcessComparison's settings, then with de.kherud's flash-attention setting (off),
  *     then also without the persistent threadpool ({@link PanamaGenerationRun});
  * <li>panama-llama restricted to ggml's AVX2 ("haswell") CPU variant, the instruction set
  *     de.kherud's library is built for: the Java API and the C loop, flash attention auto and off;
@@ -38,6 +39,7 @@ public final class JniPeerComparison {
     private static final int PANAMA_WARMUPS = 1;
     private static final int KHERUD_WARMUPS = 2;
     private static final int RUNS = 3;
+    private static final Duration CHILD_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern SERVER_EVAL = Pattern.compile("^\\s+eval time =.*?([0-9.]+) tokens per second");
 
     /** One kind of child JVM; {@code environment}: variables set for it. */
@@ -140,7 +142,7 @@ public final class JniPeerComparison {
 
     /** Runs a child; adds the median of its runs per variant to the rows (one figure per round). */
     private static void runChild(Kind kind, Map<String, Row> rows) throws IOException, InterruptedException {
-        ChildOutput output = ChildOutput.run(kind.command(), kind.environment());
+        ChildOutput output = ChildOutput.run(kind.command(), kind.environment(), CHILD_TIMEOUT);
         Map<String, List<GenerationSample>> byVariant = new LinkedHashMap<>();
         for (String line : output.stdout()) {
             if (GenerationSample.isLine(line)) {
@@ -220,26 +222,11 @@ public final class JniPeerComparison {
 
     /** Per-round ratio of generation speeds: median [lowest - highest]. */
     private static String ratio(Row row, Row reference) {
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(row.speed.size(), reference.speed.size()); i++) {
-            ratios.add(row.speed.get(i) / reference.speed.get(i));
-        }
-        return spread(ratios, "%.2f");
-    }
-
-    private static String spread(List<Double> values, String format) {
-        return String.format(Locale.ROOT, format + " [" + format + " - " + format + "]", median(values),
-                Collections.min(values), Collections.max(values));
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return spread(RoundStatistics.ratios(row.speed, reference.speed), "%.2f");
     }
 
     private static Map<String, String> probe(List<String> command) throws IOException, InterruptedException {
-        ChildOutput output = ChildOutput.run(command, Map.of());
+        ChildOutput output = ChildOutput.run(command, Map.of(), CHILD_TIMEOUT);
         Map<String, String> values = new LinkedHashMap<>();
         for (String line : output.stdout()) {
             int space = line.indexOf(' ');
@@ -301,39 +288,6 @@ public final class JniPeerComparison {
         try (Stream<String> lines = Files.lines(cpuinfo)) {
             return lines.filter(line -> line.startsWith(key)).findFirst()
                     .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown");
-        }
-    }
-
-    /** A finished child process's output. */
-    private record ChildOutput(List<String> stdout, List<String> stderr) {
-        static ChildOutput run(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
-            Path out = Files.createTempFile("jni-peer-out", ".txt");
-            Path err = Files.createTempFile("jni-peer-err", ".txt");
-            try {
-                ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-                builder.environment().putAll(environment);
-                Process process = builder.start();
-                if (!process.waitFor(10, TimeUnit.MINUTES)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException("timed out: " + String.join(" ", command));
-                }
-                // llama.cpp's logs may cut a UTF-8 character: decode leniently.
-                ChildOutput output = new ChildOutput(new String(Files.readAllBytes(out), StandardCharsets.UTF_8).lines().toList(),
-                        new String(Files.readAllBytes(err), StandardCharsets.UTF_8).lines().toList());
-                if (process.exitValue() != 0) {
-                    throw new IllegalStateException("exit code " + process.exitValue() + ": " + String.join(" ", command)
-                            + "\n" + String.join("\n", output.stderrTail()));
-                }
-                return output;
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        }
-
-        List<String> stderrTail() {
-            return stderr.subList(Math.max(0, stderr.size() - 40), stderr.size());
         }
     }
 }

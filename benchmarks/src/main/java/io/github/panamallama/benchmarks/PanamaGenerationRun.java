@@ -1,13 +1,9 @@
 package io.github.panamallama.benchmarks;
 
-import io.github.panamallama.Completion;
 import io.github.panamallama.ContextOptions;
 import io.github.panamallama.FlashAttention;
-import io.github.panamallama.GenerationOptions;
-import io.github.panamallama.LlamaContext;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.LlamaRuntime;
-import io.github.panamallama.Sampler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,8 +14,9 @@ import java.util.Map;
 /**
  * A child JVM of {@link JniPeerComparison} on panama-llama (llama.cpp v0.5.0): greedy generation
  * on the tiny-Mistral fixture through the Java API and through the plain C loop in this process,
- * with GenerationBenchmark's context settings and with the settings de.kherud's binding runs
- * with, one at a time. Prints one {@link GenerationSample} line per measured run.
+ * with the settings {@link InProcessComparison} compares them under ({@link LoopSettings#forPrompt})
+ * and with the settings de.kherud's binding runs with, one at a time. Prints one
+ * {@link GenerationSample} line per measured run.
  *
  * <p>Arguments: {@code --probe} (print the prompt's length and the CPU backend, then exit), or
  * {@code THREADS WARMUPS RUNS VARIANT,...} with variants from {@link #VARIANTS}.
@@ -58,10 +55,11 @@ public final class PanamaGenerationRun {
                 }
             }
             CGenerationLoop c = CGenerationLoop.compile();
-            int contextLength = promptTokens + GenerationSample.GENERATED;
+            LoopSettings settings = LoopSettings.forPrompt(promptTokens, GenerationSample.GENERATED, threads,
+                    ContextOptions.DEFAULT_THREAD_POLLING);
             for (int i = 0; i < warmups; i++) {
                 for (String variant : variants) {
-                    run(variant, model, c, threads, promptTokens, contextLength);
+                    run(variant, model, c, settings);
                 }
             }
             // Each run starts at another variant, so that none always follows the same one.
@@ -69,47 +67,23 @@ public final class PanamaGenerationRun {
                 List<String> order = new ArrayList<>(variants);
                 java.util.Collections.rotate(order, -i);
                 for (String variant : order) {
-                    System.out.println(run(variant, model, c, threads, promptTokens, contextLength).line());
+                    System.out.println(run(variant, model, c, settings).line());
                 }
             }
         }
     }
 
-    static GenerationSample run(String variant, LlamaModel model, CGenerationLoop c, int threads, int promptTokens,
-            int contextLength) throws Throwable {
-        int ubatch = Math.min(512, promptTokens);
-        int polling = ContextOptions.DEFAULT_THREAD_POLLING;
-        return switch (variant) {
-            case "api" -> api(variant, model, threads, promptTokens, contextLength, FlashAttention.AUTO);
-            case "api-fa-off" -> api(variant, model, threads, promptTokens, contextLength, FlashAttention.DISABLED);
-            case "c" -> c.generate(variant, model, new CGenerationLoop.Settings(threads, polling, contextLength,
-                    promptTokens, ubatch, FlashAttention.AUTO));
-            case "c-fa-off" -> c.generate(variant, model, new CGenerationLoop.Settings(threads, polling, contextLength,
-                    promptTokens, ubatch, FlashAttention.DISABLED));
-            case "c-fa-off-per-graph" -> c.generate(variant, model, new CGenerationLoop.Settings(threads,
-                    CGenerationLoop.NO_THREADPOOL, contextLength, promptTokens, ubatch, FlashAttention.DISABLED));
+    /** One run of {@code variant}, which changes {@code settings} (the Java API's defaults) as its name says. */
+    static GenerationSample run(String variant, LlamaModel model, CGenerationLoop c, LoopSettings settings) throws Throwable {
+        LoopSettings faOff = settings.withFlashAttention(FlashAttention.DISABLED);
+        GenerationTiming timing = switch (variant) {
+            case "api" -> ApiGeneration.generate(model, settings);
+            case "api-fa-off" -> ApiGeneration.generate(model, faOff);
+            case "c" -> c.generate(model, settings);
+            case "c-fa-off" -> c.generate(model, faOff);
+            case "c-fa-off-per-graph" -> c.generate(model, faOff.withPolling(LoopSettings.NO_THREADPOOL));
             default -> throw new IllegalArgumentException(variant);
         };
-    }
-
-    /** GenerationBenchmark's Java side, timed from the request to the first and the last streamed piece. */
-    private static GenerationSample api(String variant, LlamaModel model, int threads, int promptTokens, int contextLength,
-            FlashAttention flashAttention) {
-        ContextOptions options = ContextOptions.builder().contextLength(contextLength).batchSize(promptTokens)
-                .threads(threads).flashAttention(flashAttention).build();
-        try (LlamaContext context = LlamaContext.create(model, options); Sampler greedy = Sampler.greedy(model)) {
-            long[] times = new long[2];
-            long start = System.nanoTime();
-            Completion completion = context.complete(GenerationSample.PROMPT, GenerationOptions.builder()
-                    .maxTokens(GenerationSample.GENERATED).sampler(greedy).parseSpecial(true).build(), piece -> {
-                        long now = System.nanoTime();
-                        if (times[0] == 0) {
-                            times[0] = now;
-                        }
-                        times[1] = now;
-                    });
-            return GenerationSample.timed(variant, completion.timings().promptTokens(), completion.tokens().length,
-                    start, times[0], times[1], completion.text());
-        }
+        return timing.sample(variant);
     }
 }

@@ -52,7 +52,7 @@ class ReferenceEquivalenceTest {
     @ParameterizedTest
     @MethodSource("prompts")
     void greedyMatchesC(String prompt) throws Exception {
-        int[] expected = reference.run(TestFixtures.tinyMistralF16(), TOKENS, "greedy", THREADS, prompt, false).tokens();
+        int[] expected = reference.run(TestFixtures.tinyMistralF16(), TOKENS, "greedy", THREADS, prompt);
         int[] actual = javaTokens(prompt, Sampler.greedy(model));
         assertArrayEquals(withoutEndOfGeneration(expected), actual, prompt);
         assertTrue(actual.length > 0);
@@ -62,7 +62,7 @@ class ReferenceEquivalenceTest {
     @MethodSource("prompts")
     void seededChainMatchesC(String prompt) throws Exception {
         for (long seed : new long[] {1, 1234, 987654321}) {
-            int[] expected = reference.run(TestFixtures.tinyMistralF16(), TOKENS, "chain:" + seed, THREADS, prompt, false).tokens();
+            int[] expected = reference.run(TestFixtures.tinyMistralF16(), TOKENS, "chain:" + seed, THREADS, prompt);
             Sampler chain = Sampler.builder(model).topK(40).topP(0.9f, 1).minP(0.05f, 1).temperature(0.8f)
                     .distribution(seed).build();
             assertArrayEquals(withoutEndOfGeneration(expected), javaTokens(prompt, chain), prompt + " seed " + seed);
