@@ -6,6 +6,8 @@ import io.github.panamallama.gguf.GgufFile;
 import io.github.panamallama.gguf.GgufFormatException;
 import io.github.panamallama.internal.lifecycle.Cleaners;
 import io.github.panamallama.internal.lifecycle.Lifetime;
+import io.github.panamallama.internal.validation.InvalidModelException;
+import io.github.panamallama.internal.validation.ModelValidation;
 import io.github.panamallama.internal.llama.llama_model_kv_override;
 import io.github.panamallama.internal.llama.llama_model_params;
 import io.github.panamallama.internal.llama.llama_progress_callback;
@@ -71,7 +73,7 @@ public final class LlamaModel implements AutoCloseable {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         LlamaRuntime.get();
-        checkGgufFile(path);
+        checkGgufFile(path, options);
         Lifetime lifetime = new Lifetime("LlamaModel " + path.getFileName());
         ProgressRelay relay = new ProgressRelay(options.progressListener().orElse(null));
         MemorySegment handle;
@@ -163,7 +165,7 @@ public final class LlamaModel implements AutoCloseable {
         field.set(java.lang.foreign.ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
     }
 
-    private static void checkGgufFile(Path path) {
+    private static void checkGgufFile(Path path, ModelOptions options) {
         if (!Files.exists(path)) {
             throw new ModelLoadException(path, "no such file");
         }
@@ -182,8 +184,12 @@ public final class LlamaModel implements AutoCloseable {
         }
         // llama.cpp trusts parts of the file it reads (some corruptions abort the process):
         // the Java reader checks every count, size and offset first, reading metadata only.
-        try (GgufFile ignored = GgufFile.open(path)) {
-            // valid
+        // Then the values llama.cpp asserts on (ModelValidation lists them), overrides applied.
+        try (GgufFile file = GgufFile.open(path)) {
+            ModelValidation.check(file, options.metadataOverrides(), options.vocabOnly(),
+                    options.useMmap().orElse(true));
+        } catch (InvalidModelException e) {
+            throw new ModelLoadException(path, e.getMessage(), e);
         } catch (GgufFormatException e) {
             throw new ModelLoadException(path, "corrupt GGUF: " + e.getMessage(), e);
         } catch (IOException e) {
