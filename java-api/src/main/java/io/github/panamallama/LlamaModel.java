@@ -7,6 +7,7 @@ import io.github.panamallama.gguf.GgufFormatException;
 import io.github.panamallama.internal.lifecycle.Cleaners;
 import io.github.panamallama.internal.lifecycle.Lifetime;
 import io.github.panamallama.internal.validation.InvalidModelException;
+import io.github.panamallama.internal.validation.LoadedVocabularyCheck;
 import io.github.panamallama.internal.validation.ModelValidation;
 import io.github.panamallama.internal.llama.llama_model_kv_override;
 import io.github.panamallama.internal.llama.llama_model_params;
@@ -100,6 +101,12 @@ public final class LlamaModel implements AutoCloseable {
                 String reason = errors.text();
                 throw new ModelLoadException(path, reason.isEmpty() ? "llama.cpp could not load it" : reason);
             }
+        }
+        Optional<String> vocabularyProblem = LoadedVocabularyCheck.problem(llama_model_get_vocab(handle));
+        if (vocabularyProblem.isPresent()) {
+            llama_model_free(handle);
+            lifetime.close();
+            throw new ModelLoadException(path, vocabularyProblem.get());
         }
         return new LlamaModel(path, lifetime, handle.reinterpret(lifetime.arena(), m -> llama_model_free(m)),
                 options.vocabOnly());

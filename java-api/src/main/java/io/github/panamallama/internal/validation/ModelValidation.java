@@ -1,6 +1,7 @@
 package io.github.panamallama.internal.validation;
 
 import io.github.panamallama.MetadataOverride;
+import io.github.panamallama.gguf.GgmlType;
 import io.github.panamallama.gguf.GgufFile;
 import io.github.panamallama.gguf.GgufTensorInfo;
 import java.util.List;
@@ -30,8 +31,24 @@ public final class ModelValidation {
         }
         if (!vocabOnly) {
             new HyperparameterChecks(metadata).check();
+            checkTiedNvfp4Output(file);
         }
         new VocabularyChecks(metadata).check();
+    }
+
+    /**
+     * src/llama-model.cpp:1723: an output tied to an NVFP4 token embedding (no
+     * {@code output.weight}) must not come with output scale tensors.
+     */
+    private static void checkTiedNvfp4Output(GgufFile file) {
+        boolean tied = file.tensor("output.weight").isEmpty();
+        boolean nvfp4 = file.tensor("token_embd.weight").map(t -> t.type() == GgmlType.NVFP4).orElse(false);
+        boolean scales = file.tensor("output.scale").isPresent() || file.tensor("output.input_scale").isPresent();
+        if (tied && nvfp4 && scales) {
+            throw new InvalidModelException("output.scale", "tensor output.scale/output.input_scale given for an output"
+                    + " tied to the NVFP4 tensor token_embd.weight: a tied NVFP4 output takes no separate scales"
+                    + HyperparameterChecks.aborts("src/llama-model.cpp:1723"));
+        }
     }
 
     /**

@@ -48,8 +48,8 @@ final class VocabularyChecks {
         }
         if (NO_VOCABULARY.contains(model.get())) {
             throw new InvalidModelException(modelKey, modelKey + " = '" + model.get() + "'" + metadata.origin(modelKey)
-                    + " declares no vocabulary; this library tokenizes, which"
-                    + HyperparameterChecks.aborts("src/llama-vocab.cpp:3417, at the first tokenization").substring(1));
+                    + " declares no vocabulary, and generation tokenizes"
+                    + HyperparameterChecks.aborts("src/llama-vocab.cpp:3417, at the first tokenization"));
         }
         Optional<List<GgufValue>> tokens = metadata.array("tokenizer.ggml.tokens", GgufValueType.STRING);
         if (tokens.isEmpty()) {

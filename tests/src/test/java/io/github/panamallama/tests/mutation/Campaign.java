@@ -41,7 +41,7 @@ public final class Campaign {
 
     /** What one campaign found. */
     public record Summary(int mutants, int loaded, Map<String, Integer> refusedByMessage, List<Crash> crashes,
-            Duration elapsed, int children) {
+            Duration elapsed, int children, Map<Integer, String> outcomes) {
         public int refused() {
             return refusedByMessage.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -61,22 +61,21 @@ public final class Campaign {
     }
 
     private final Path fixture;
-    private final long seed;
-    private final int randomCount;
+    private final String spec;
     private final int workers;
     private final int batchSize;
     private final Duration mutantTimeout = Duration.ofSeconds(60);
 
-    public Campaign(Path fixture, long seed, int randomCount, int workers, int batchSize) {
+    /** @param spec which mutants: {@link MutantList#of} */
+    public Campaign(Path fixture, String spec, int workers, int batchSize) {
         this.fixture = fixture;
-        this.seed = seed;
-        this.randomCount = randomCount;
+        this.spec = spec;
         this.workers = workers;
         this.batchSize = batchSize;
     }
 
     public Summary run(Path scratch) throws IOException, InterruptedException {
-        MutantCatalog catalog = new MutantCatalog(GgufLayout.parse(Files.readAllBytes(fixture)), seed, randomCount);
+        MutantList catalog = MutantList.of(spec, GgufLayout.parse(Files.readAllBytes(fixture)));
         long start = System.nanoTime();
         Deque<int[]> batches = new ArrayDeque<>();
         for (int from = 0; from < catalog.size(); from += batchSize) {
@@ -86,6 +85,7 @@ public final class Campaign {
         Map<String, Integer> refused = Collections.synchronizedMap(new TreeMap<>());
         List<Crash> crashes = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger loaded = new AtomicInteger();
+        Map<Integer, String> outcomes = Collections.synchronizedMap(new TreeMap<>());
         AtomicInteger children = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         List<Future<?>> futures = new ArrayList<>();
@@ -96,7 +96,7 @@ public final class Campaign {
                     int next = batch[0];
                     while (next < batch[1]) {
                         children.incrementAndGet();
-                        next = runChild(catalog, next, batch[1], scratch, refused, crashes, loaded);
+                        next = runChild(catalog, next, batch[1], scratch, refused, crashes, loaded, outcomes);
                     }
                 }
                 return null;
@@ -112,12 +112,13 @@ public final class Campaign {
         }
         crashes.sort((a, b) -> Integer.compare(a.index(), b.index()));
         return new Summary(catalog.size(), loaded.get(), refused, crashes,
-                Duration.ofNanos(System.nanoTime() - start), children.get());
+                Duration.ofNanos(System.nanoTime() - start), children.get(), outcomes);
     }
 
     /** Runs one child from {@code from}; returns the index to resume at (past a crashed mutant). */
-    private int runChild(MutantCatalog catalog, int from, int to, Path scratch, Map<String, Integer> refused,
-            List<Crash> crashes, AtomicInteger loaded) throws IOException, InterruptedException {
+    private int runChild(MutantList catalog, int from, int to, Path scratch, Map<String, Integer> refused,
+            List<Crash> crashes, AtomicInteger loaded, Map<Integer, String> outcomes)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp",
@@ -126,8 +127,8 @@ public final class Campaign {
         if (home != null) {
             command.add("-Dpanamallama.home=" + home);
         }
-        command.addAll(List.of(MutantChild.class.getName(), fixture.toString(), Long.toString(seed),
-                Integer.toString(randomCount), Integer.toString(from), Integer.toString(to), scratch.toString()));
+        command.addAll(List.of(MutantChild.class.getName(), fixture.toString(), spec, Integer.toString(from),
+                Integer.toString(to), scratch.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // ggml prints a backtrace through gdb before it aborts, when gdb is installed: slow, and
         // it pushes the GGML_ASSERT line out of the tail the report shows.
@@ -161,6 +162,7 @@ public final class Campaign {
                 } else if (line.startsWith(MutantChild.END)) {
                     String rest = line.substring(MutantChild.END.length());
                     String outcome = rest.substring(rest.indexOf(' ') + 1);
+                    outcomes.put(current, outcome);
                     if (outcome.startsWith("LOADED")) {
                         loaded.incrementAndGet();
                     } else {
@@ -182,7 +184,7 @@ public final class Campaign {
             boolean hung = System.nanoTime() - lastProgress[0] > mutantTimeout.toNanos();
             String how = hung ? "hung for " + mutantTimeout.toSeconds() + " s (killed)"
                     : exit > 128 ? "killed by signal " + (exit - 128) + " (exit " + exit + ")" : "exit " + exit;
-            crashes.add(new Crash(current, catalog.get(current).recipe() + "; seed " + seed, how, List.copyOf(tail)));
+            crashes.add(new Crash(current, catalog.get(current).recipe() + " (" + spec + ")", how, List.copyOf(tail)));
             resumeAt = current + 1;
         } else if (exit != 0) {
             crashes.add(new Crash(from, "child failed outside a mutant", "exit " + exit, List.copyOf(tail)));
@@ -216,7 +218,7 @@ public final class Campaign {
             }
         }
         Path scratch = Files.createTempDirectory("panama-llama-mutants");
-        Summary summary = new Campaign(fixture, seed, mutants, workers, 400).run(scratch);
+        Summary summary = new Campaign(fixture, MutantList.catalog(seed, mutants), workers, 400).run(scratch);
         System.out.print(summary.report());
         System.exit(summary.crashes().isEmpty() ? 0 : 1);
     }

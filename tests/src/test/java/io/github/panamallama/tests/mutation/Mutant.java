@@ -11,7 +11,7 @@ public sealed interface Mutant {
     String recipe();
 
     /** A mutant that is a different file. */
-    sealed interface FileMutant extends Mutant {
+    non-sealed interface FileMutant extends Mutant {
         byte[] apply(GgufLayout base);
     }
 
@@ -133,11 +133,32 @@ public sealed interface Mutant {
         }
     }
 
-    /** The unchanged fixture loaded with these overrides. */
-    record Overrides(List<MetadataOverride> overrides) implements Mutant {
+    /** Several file mutations, one after the other. */
+    record Steps(List<FileMutant> steps) implements FileMutant {
+        @Override
+        public byte[] apply(GgufLayout base) {
+            GgufLayout layout = base;
+            for (FileMutant step : steps) {
+                layout = GgufLayout.parse(step.apply(layout));
+            }
+            return layout.bytes();
+        }
+
         @Override
         public String recipe() {
-            return "override " + overrides;
+            return String.join(", then ", steps.stream().map(Mutant::recipe).toList());
+        }
+    }
+
+    /** The fixture (or a file mutant of it) loaded with these overrides. */
+    record Overrides(List<MetadataOverride> overrides, FileMutant file) implements Mutant {
+        public Overrides(List<MetadataOverride> overrides) {
+            this(overrides, null);
+        }
+
+        @Override
+        public String recipe() {
+            return (file == null ? "" : file.recipe() + ", then ") + "override " + overrides;
         }
     }
 

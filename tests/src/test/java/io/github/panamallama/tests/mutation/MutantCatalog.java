@@ -21,7 +21,7 @@ import java.util.Random;
  * llama.cpp's loader compares against (its GGML_ASSERTs), not discovered by coverage, and every
  * mutant must run in a child JVM that may die, which neither library's JUnit engine supports.
  */
-public final class MutantCatalog {
+public final class MutantCatalog implements MutantList {
     /** Architectures llama.cpp v0.5.0 knows (llama-arch.cpp LLM_ARCH_NAMES), and some it does not. */
     static final List<String> ARCHITECTURES = List.of("clip", "llama", "llama4", "deci", "falcon", "grok", "gpt2",
             "gptj", "gptneox", "mpt", "baichuan", "starcoder", "refact", "bert", "modern-bert", "nomic-bert",
@@ -92,6 +92,7 @@ public final class MutantCatalog {
         addOverrides();
     }
 
+    @Override
     public int size() {
         return systematic.size() + randomCount;
     }
@@ -100,10 +101,12 @@ public final class MutantCatalog {
         return systematic.size();
     }
 
+    @Override
     public Mutant get(int index) {
         return index < systematic.size() ? systematic.get(index) : random(index);
     }
 
+    @Override
     public GgufLayout base() {
         return base;
     }

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * one after the other and reports each on stdout between {@code @@begin i} and {@code @@end i
  * OUTCOME message}. If the JVM dies, the parent knows the mutant from the last unmatched begin.
  *
- * <p>Arguments: fixture file, seed, random count, from, to, scratch directory.
+ * <p>Arguments: fixture file, mutant list spec ({@link MutantList#of}), from, to, scratch directory.
  */
 public final class MutantChild {
     static final String BEGIN = "@@begin ";
@@ -24,12 +24,10 @@ public final class MutantChild {
 
     public static void main(String[] args) throws Exception {
         Path fixture = Path.of(args[0]);
-        long seed = Long.parseLong(args[1]);
-        int randomCount = Integer.parseInt(args[2]);
-        int from = Integer.parseInt(args[3]);
-        int to = Integer.parseInt(args[4]);
-        Path scratch = Files.createDirectories(Path.of(args[5]));
-        MutantCatalog catalog = new MutantCatalog(GgufLayout.parse(Files.readAllBytes(fixture)), seed, randomCount);
+        MutantList catalog = MutantList.of(args[1], GgufLayout.parse(Files.readAllBytes(fixture)));
+        int from = Integer.parseInt(args[2]);
+        int to = Integer.parseInt(args[3]);
+        Path scratch = Files.createDirectories(Path.of(args[4]));
         Path file = scratch.resolve("mutant-" + ProcessHandle.current().pid() + ".gguf");
         for (int i = from; i < to; i++) {
             Mutant mutant = catalog.get(i);
@@ -55,14 +53,20 @@ public final class MutantChild {
                 Files.write(file, fileMutant.apply(base));
                 model = file;
             }
-            case Mutant.Overrides overrides -> overrides.overrides().forEach(o -> {
+            case Mutant.Overrides overrides -> {
+                if (overrides.file() != null) {
+                    Files.write(file, overrides.file().apply(base));
+                    model = file;
+                }
+                overrides.overrides().forEach(o -> {
                 switch (o) {
                     case io.github.panamallama.MetadataOverride.IntValue v -> options.override(v.key(), v.value());
                     case io.github.panamallama.MetadataOverride.FloatValue v -> options.override(v.key(), v.value());
                     case io.github.panamallama.MetadataOverride.BoolValue v -> options.override(v.key(), v.value());
                     case io.github.panamallama.MetadataOverride.StringValue v -> options.override(v.key(), v.value());
                 }
-            });
+                });
+            }
         }
         try (LlamaModel loaded = LlamaModel.load(model, options.build())) {
             if (loaded.isVocabOnly()) {
