@@ -90,14 +90,16 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
             }
         }
         context.guard().hold(this);
+        core.beginRun(); // from here until release, abort() stops this generation
         Sampler chosen = options.sampler().orElse(null);
         boolean own = chosen == null;
         try {
-            this.sampler = own ? Sampler.greedy(context.model()) : chosen;
+            this.sampler = own ? Sampler.greedyFor(context) : chosen;
             this.ownsSampler = own;
             this.batch = new Batch(Math.min(context.batchSize(), promptTokens.length));
             this.pieceBuffer = arena.allocate(PIECE_BUFFER_BYTES);
         } catch (RuntimeException | Error e) {
+            core.endRun();
             context.guard().release(this);
             arena.close();
             throw e;
@@ -297,6 +299,7 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
             return;
         }
         closed = true;
+        core.endRun();
         context.guard().release(this);
         batch.close();
         arena.close();

@@ -386,6 +386,25 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #read} for a child that holds this model (a context): works after {@link #close()},
+     * since the child keeps the native model alive.
+     */
+    <T> T readHeld(Function<MemorySegment, T> reader) {
+        lifetime.retain();
+        try {
+            return reader.apply(handle);
+        } finally {
+            lifetime.release();
+        }
+    }
+
+    /** The chat template, read for a child that holds this model (see {@link #readHeld}). */
+    Optional<String> heldChatTemplate() {
+        return readHeld(model -> Optional.ofNullable(NativeText.cString(llama_model_chat_template(model,
+                MemorySegment.NULL))));
+    }
+
     /** For children: the lifetime to hold while they live. */
     Lifetime lifetime() {
         return lifetime;
