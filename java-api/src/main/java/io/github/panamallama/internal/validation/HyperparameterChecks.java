@@ -27,7 +27,12 @@ import java.util.Set;
  * <li>src/models/{bailingmoe2,grovemoe,llada-moe,smallthinker}.cpp, glm4-moe.cpp:42 (graph):
  *     these mixture-of-experts architectures need experts
  * <li>ggml/src/ggml-cpu/ops.cpp:6153 (first decode): M-RoPE architectures need a nonzero rope section
+ * <li>the asserts of single architectures' {@code load_arch_hparams}: {@link ArchitectureChecks}
  * </ul>
+ * Not reachable from a file, so not checked: src/llama-model-loader.cpp:1316/1324 (the no-file
+ * path), :1203-1229 (tensor naming, fixed in code), src/llama-model.cpp:3082 (an unknown
+ * architecture is refused earlier with an exception), the {@code gguf_get_*} type asserts of
+ * ggml/src/gguf.cpp (llama.cpp checks each type before it calls them).
  */
 final class HyperparameterChecks {
     static final int MAX_LAYERS = 512;      // LLAMA_MAX_LAYERS, src/llama-hparams.h:11
@@ -65,6 +70,8 @@ final class HyperparameterChecks {
             atMost("%s.convnext.block_count", layers, blockKey, "src/llama-model.cpp:1287");
         }
         checkExperts(arch, (int) layers);
+        long nextn = metadata.u32(metadata.key("%s.nextn_predict_layers")).orElse(0);
+        new ArchitectureChecks(metadata, layers - nextn).check();
         checkRopeScaling();
         checkEpsilons();
         checkMrope(arch);

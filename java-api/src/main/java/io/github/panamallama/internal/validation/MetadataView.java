@@ -58,6 +58,25 @@ final class MetadataView {
         return Optional.empty();
     }
 
+    /** A bool key ({@code get_key<bool>}). */
+    Optional<Boolean> bool(String key) {
+        if (overrides.get(key) instanceof MetadataOverride.BoolValue(String ignored, boolean value)) {
+            return Optional.of(value);
+        }
+        if (file.get(key) instanceof GgufValue.Bool(boolean value)) {
+            return Optional.of(value);
+        }
+        return Optional.empty();
+    }
+
+    /** The element count of an array key of any element type ({@code get_arr_n}). */
+    OptionalLong arrayLength(String key) {
+        if (file.get(key) instanceof GgufValue.Array(GgufValueType ignored, List<GgufValue> elements)) {
+            return OptionalLong.of(elements.size());
+        }
+        return OptionalLong.empty();
+    }
+
     /** A string key ({@code get_key<std::string>}). */
     Optional<String> string(String key) {
         if (overrides.get(key) instanceof MetadataOverride.StringValue(String ignored, String value)) {

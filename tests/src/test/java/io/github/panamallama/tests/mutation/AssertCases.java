@@ -92,6 +92,51 @@ public final class AssertCases implements MutantList {
         file("src/llama-vocab.cpp:3549", "BOS token", noBos);
         override("src/llama-vocab.cpp:3549", "BOS token", List.of(new Mutant.RemoveEntry("tokenizer.ggml.bos_token_id")),
                 new MetadataOverride.StringValue("tokenizer.ggml.model", "t5"));
+        addArchitectureCases();
+    }
+
+    /** The asserts of single architectures (ArchitectureChecks), the fixture renamed to each. */
+    private void addArchitectureCases() {
+        archBoth("src/models/bailingmoe3.cpp:33", "bailingmoe3", "bailingmoe3.kda.gate_lower_bound",
+                List.of(), "bailingmoe3.kda.gate_lower_bound", float32(0.5f),
+                new MetadataOverride.FloatValue("bailingmoe3.kda.gate_lower_bound", 0));
+        archBoth("src/models/bailingmoe3.cpp:32", "bailingmoe3", "bailingmoe3.kda.safe_gate",
+                List.of(set("bailingmoe3.kda.gate_lower_bound", float32(-1))), "bailingmoe3.kda.safe_gate",
+                integer(BOOL, 0), new MetadataOverride.BoolValue("bailingmoe3.kda.safe_gate", false));
+        file("src/models/deepseek4.cpp:60", "deepseek4.attention.compress_ratios", new Mutant.Steps(List.of(
+                new Mutant.Rearchitect("llama", "deepseek4"),
+                set("deepseek4.attention.compress_ratios", arrayOf(integer(UINT32, 4), 513)))));
+        List<Mutant.FileMutant> hyperConnections = List.of(set("dflash.hyper_connection.count", integer(UINT32, 1)),
+                set("dflash.attention.sliding_window", integer(UINT32, 64)));
+        archInt("src/models/dflash.cpp:71", "dflash", hyperConnections, "dflash.attention.output_group_count", 0);
+        archInt("src/models/gemma-embedding.cpp:19", "gemma-embedding", List.of(), "gemma-embedding.dense_2_feat_in",
+                100);
+        archInt("src/models/gemma-embedding.cpp:20", "gemma-embedding", List.of(),
+                "gemma-embedding.dense_3_feat_out", 100);
+        List<Mutant.FileMutant> hrm = List.of(set("hrm_text.hrm.layers_per_stack", integer(UINT32, 1)),
+                set("hrm_text.hrm.h_cycles", integer(UINT32, 1)));
+        archInt("src/models/hrm-text.cpp:23", "hrm_text", hrm, "hrm_text.hrm.l_cycles", 2); // 1 x 1 x 3 != 2 layers
+        archInt("src/models/hrm-text.cpp:19", "hrm_text", hrm, "hrm_text.hrm.l_cycles", 0);
+        archInt("src/models/hy-v4.cpp:65", "hy_v4", List.of(set("hy_v4.attention.value_length_mla",
+                integer(UINT32, 32))), "hy_v4.attention.key_length_mla", 0);
+        archInt("src/models/minimax-m3.cpp:33", "minimax-m3", List.of(), "minimax-m3.attention.indexer.block_size", 0);
+        archInt("src/models/nanbeige.cpp:8", "nanbeige", List.of(), "nanbeige.num_loops", 0);
+        archInt("src/models/nanbeige.cpp:16", "nanbeige", List.of(), "nanbeige.num_loops", 300);
+    }
+
+    private void archInt(String source, String arch, List<Mutant.FileMutant> setup, String key, long value) {
+        archBoth(source, arch, key, setup, key, integer(UINT32, value), new MetadataOverride.IntValue(key, value));
+    }
+
+    private void archBoth(String source, String arch, String key, List<Mutant.FileMutant> setup, String valueKey,
+            Value value, MetadataOverride override) {
+        List<Mutant.FileMutant> steps = new ArrayList<>();
+        steps.add(new Mutant.Rearchitect("llama", arch));
+        steps.addAll(setup);
+        List<Mutant.FileMutant> withValue = new ArrayList<>(steps);
+        withValue.add(set(valueKey, value));
+        file(source, key, new Mutant.Steps(withValue));
+        override(source, key, steps, override);
     }
 
     public List<Case> cases() {
