@@ -83,9 +83,18 @@ final class MetadataView {
             return Optional.of(value);
         }
         if (file.get(key) instanceof GgufValue.Str(String value)) {
-            return Optional.of(value);
+            return Optional.of(asCString(value));
         }
         return Optional.empty();
+    }
+
+    /**
+     * A GGUF string as llama.cpp sees it: it hands strings around as {@code const char *}, so
+     * the text ends at the first NUL ({@code "none\0x"} is {@code "none"}).
+     */
+    static String asCString(String text) {
+        int nul = text.indexOf('\0');
+        return nul < 0 ? text : text.substring(0, nul);
     }
 
     /**

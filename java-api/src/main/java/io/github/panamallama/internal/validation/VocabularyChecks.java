@@ -17,7 +17,8 @@ import java.util.Set;
  * <p>Covered (file:line in llama.cpp v0.5.0):
  * <ul>
  * <li>src/llama-vocab.cpp:2539 {@code id_to_token.size() == token_to_id.size()}: token texts are
- *     unique (an empty text counts as {@code [EMPTY_<i>]}, as llama.cpp renames it)
+ *     unique, as llama.cpp reads them: up to the first NUL (it copies a {@code const char *}),
+ *     and an empty text counts as {@code [EMPTY_<i>]}, as llama.cpp renames it
  * <li>src/llama-vocab.cpp:3417 and 3649: a vocabulary of type none ({@code no_vocab}/{@code none})
  *     aborts on the first tokenization; refused
  * <li>src/llama-vocab.cpp:3202: a WPM ({@code bert}) vocabulary aborts when it turns a BYTE token
@@ -65,7 +66,7 @@ final class VocabularyChecks {
     private static void checkUnique(List<GgufValue> tokens) {
         Map<String, Integer> seen = new HashMap<>(tokens.size() * 2);
         for (int i = 0; i < tokens.size(); i++) {
-            String text = tokens.get(i).asString();
+            String text = MetadataView.asCString(tokens.get(i).asString());
             if (text.isEmpty()) {
                 text = "[EMPTY_" + i + "]";
             }
@@ -88,7 +89,7 @@ final class VocabularyChecks {
                         + "] = 6 (BYTE) in a WPM ('bert') vocabulary: WPM has no byte tokens"
                         + HyperparameterChecks.aborts("src/llama-vocab.cpp:3202, when the token is turned into text"));
             }
-            String text = tokens.get(i).asString();
+            String text = MetadataView.asCString(tokens.get(i).asString());
             if (BYTE_FROM_TEXT.contains(model) && text.getBytes(StandardCharsets.UTF_8).length < 3) {
                 throw new InvalidModelException("tokenizer.ggml.tokens", "tokenizer.ggml.tokens[" + i + "] = '" + text
                         + "' is a BYTE token (tokenizer.ggml.token_type 6) but not of the form <0xXX>"

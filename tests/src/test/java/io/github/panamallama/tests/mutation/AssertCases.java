@@ -79,6 +79,8 @@ public final class AssertCases implements MutantList {
                         set("qwen2vl.rope.dimension_sections", integer(UINT32, 8))),
                 new MetadataOverride.IntValue("qwen2vl.rope.dimension_sections", 0));
         file("src/llama-vocab.cpp:2539", "tokenizer.ggml.tokens", duplicateToken());
+        // llama.cpp reads token texts as C strings: "x\0y" is "x" (found by the campaign, seed 42).
+        file("src/llama-vocab.cpp:2539 (NUL)", "tokenizer.ggml.tokens", new TokenText(11, null, 10, "\0tail"));
         file("src/llama-vocab.cpp:3417", "tokenizer.ggml.model", set("tokenizer.ggml.model", string("no_vocab")));
         override("src/llama-vocab.cpp:3417", "tokenizer.ggml.model", List.of(),
                 new MetadataOverride.StringValue("tokenizer.ggml.model", "none"));
@@ -179,24 +181,24 @@ public final class AssertCases implements MutantList {
         cases.add(new Case(source, key, true, new Mutant.Overrides(List.of(overrides), file)));
     }
 
-    /** Token 10 given the text of token 11. */
+    /** Token 11 given the text of token 10. */
     private Mutant.FileMutant duplicateToken() {
-        return new TokenText(11, null, 10);
+        return new TokenText(11, null, 10, "");
     }
 
     /** A BYTE token (id 3 is {@code <0x00>} in the fixture) with a short text. */
     private Mutant.FileMutant byteTokenText(String text) {
-        return new TokenText(3, text, -1);
+        return new TokenText(3, text, -1, "");
     }
 
     /** Replaces one token's text: with {@code text}, or with the text of token {@code copyOf}. */
-    record TokenText(int index, String text, int copyOf) implements Mutant.FileMutant {
+    record TokenText(int index, String text, int copyOf, String suffix) implements Mutant.FileMutant {
         @Override
         public byte[] apply(GgufLayout base) {
             GgufLayout.Entry entry = base.entry("tokenizer.ggml.tokens").orElseThrow();
             List<String> tokens = TokenArrays.strings(entry);
             List<String> changed = new ArrayList<>(tokens);
-            changed.set(index, text != null ? text : tokens.get(copyOf));
+            changed.set(index, (text != null ? text : tokens.get(copyOf)) + suffix);
             Value[] values = changed.stream().map(GgufEncoding::string).toArray(Value[]::new);
             return new Mutant.SetEntry(entry.key(), arrayOf(STRING, values, "")).apply(base);
         }
@@ -204,7 +206,7 @@ public final class AssertCases implements MutantList {
         @Override
         public String recipe() {
             return "set tokenizer.ggml.tokens[" + index + "] to " + (text != null ? "'" + text + "'" : "the text of token "
-                    + copyOf);
+                    + copyOf) + (suffix.isEmpty() ? "" : " + " + suffix.replace("\0", "\\0"));
         }
     }
 }
