@@ -94,7 +94,27 @@ public final class AssertCases implements MutantList {
         file("src/llama-vocab.cpp:3549", "BOS token", noBos);
         override("src/llama-vocab.cpp:3549", "BOS token", List.of(new Mutant.RemoveEntry("tokenizer.ggml.bos_token_id")),
                 new MetadataOverride.StringValue("tokenizer.ggml.model", "t5"));
+        file("src/llama-model.cpp:1723", "output.scale", tiedNvfp4OutputWithScale());
         addArchitectureCases();
+    }
+
+    /**
+     * token_embd.weight as NVFP4 (Q4_0 and NVFP4 rows of 256 take the same 144 bytes), no
+     * output.weight (so the output is tied to it), and an F32 output.scale of one value.
+     */
+    private Mutant.FileMutant tiedNvfp4OutputWithScale() {
+        List<GgufLayout.TensorInfo> tensors = base.tensors();
+        int embd = -1;
+        int output = -1;
+        for (int i = 0; i < tensors.size(); i++) {
+            embd = tensors.get(i).name().equals("token_embd.weight") ? i : embd;
+            output = tensors.get(i).name().equals("output.weight") ? i : output;
+        }
+        GgufLayout.TensorInfo e = tensors.get(embd);
+        GgufLayout.TensorInfo o = tensors.get(output);
+        return new Mutant.Steps(List.of(
+                new Mutant.SetTensor(embd, new GgufLayout.TensorInfo(e.name(), e.dims(), 40, e.offset())),
+                new Mutant.SetTensor(output, new GgufLayout.TensorInfo("output.scale", new long[] {1}, 0, o.offset()))));
     }
 
     /** The asserts of single architectures (ArchitectureChecks), the fixture renamed to each. */
