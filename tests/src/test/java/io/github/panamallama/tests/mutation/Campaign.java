@@ -137,6 +137,7 @@ public final class Campaign {
         process.getOutputStream().close();
         Deque<String> tail = new ArrayDeque<>();
         int current = -1;
+        int lastEnded = from - 1;
         int resumeAt = to;
         long[] lastProgress = {System.nanoTime()};
         Thread watchdog = Thread.ofVirtual().start(() -> {
@@ -163,6 +164,7 @@ public final class Campaign {
                     String rest = line.substring(MutantChild.END.length());
                     String outcome = rest.substring(rest.indexOf(' ') + 1);
                     outcomes.put(current, outcome);
+                    lastEnded = current;
                     if (outcome.startsWith("LOADED")) {
                         loaded.incrementAndGet();
                     } else {
@@ -186,8 +188,10 @@ public final class Campaign {
                     : exit > 128 ? "killed by signal " + (exit - 128) + " (exit " + exit + ")" : "exit " + exit;
             crashes.add(new Crash(current, catalog.get(current).recipe() + " (" + spec + ")", how, List.copyOf(tail)));
             resumeAt = current + 1;
-        } else if (exit != 0) {
-            crashes.add(new Crash(from, "child failed outside a mutant", "exit " + exit, List.copyOf(tail)));
+        } else if (exit != 0 || lastEnded < to - 1) {
+            // Died between mutants, or stopped early: report where, and carry on after it.
+            crashes.add(new Crash(lastEnded + 1, "child failed outside a mutant", "exit " + exit, List.copyOf(tail)));
+            resumeAt = Math.min(to, lastEnded + 2);
         }
         return resumeAt;
     }
