@@ -222,7 +222,18 @@ public final class Campaign {
             }
         }
         Path scratch = Files.createTempDirectory("panama-llama-mutants");
-        Summary summary = new Campaign(fixture, MutantList.catalog(seed, mutants), workers, 400).run(scratch);
+        Summary summary;
+        try {
+            summary = new Campaign(fixture, MutantList.catalog(seed, mutants), workers, 400).run(scratch);
+        } finally {
+            // A child that died left its mutant file behind.
+            try (var files = Files.list(scratch)) {
+                for (Path file : files.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(scratch);
+        }
         System.out.print(summary.report());
         System.exit(summary.crashes().isEmpty() ? 0 : 1);
     }
