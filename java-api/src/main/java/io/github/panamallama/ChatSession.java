@@ -39,7 +39,8 @@ public final class ChatSession {
     /** A session with the model's chat template, or {@link #FALLBACK_TEMPLATE} if it has none. */
     public static ChatSession create(LlamaContext context) {
         Objects.requireNonNull(context, "context");
-        String template = context.model().chatTemplate().orElse(FALLBACK_TEMPLATE);
+        // Through the context: it keeps the model alive, so this works after the model's close.
+        String template = context.guard().call(() -> context.model().heldChatTemplate()).orElse(FALLBACK_TEMPLATE);
         return create(context, template);
     }
 
@@ -52,6 +53,7 @@ public final class ChatSession {
     public static ChatSession create(LlamaContext context, String template) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(template, "template");
+        context.guard().run(() -> {}); // refuses a closed context now, not at the first send
         applyTemplate(template, List.of(ChatMessage.user("test")), true); // fails early if unsupported
         return new ChatSession(context, template);
     }

@@ -73,6 +73,7 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
             }
         }
         context.guard().hold(this);
+        core.beginRun(); // from here until release, abort() stops this generation
         Sampler chosen = options.sampler().orElse(null);
         boolean own = chosen == null;
         Batch createdBatch = null;
@@ -80,8 +81,9 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
         try {
             createdBatch = new Batch(Math.min(context.batchSize(), promptTokens.length));
             createdPieces = new TokenPieces(context.model().heldVocabulary());
-            this.sampler = own ? Sampler.greedy(context.model()) : chosen;
+            this.sampler = own ? Sampler.greedyFor(context) : chosen;
         } catch (RuntimeException | Error e) {
+            core.endRun();
             context.guard().release(this);
             if (createdBatch != null) {
                 createdBatch.close();
@@ -239,6 +241,7 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
             return;
         }
         closed = true;
+        core.endRun();
         context.guard().release(this);
         batch.close();
         pieces.close();

@@ -60,6 +60,8 @@ final class ContextCore {
      * guarded by the flag's monitor, which also orders that native call against close().
      */
     private static final class AbortFlag {
+        /** Decodes and generations in progress (a generation's decodes nest in it). */
+        private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
         private final AtomicBoolean requested = new AtomicBoolean();
         final MemorySegment callback;
         boolean installed;
@@ -121,14 +123,16 @@ final class ContextCore {
         }
         lastBatchSize = 0;
         int code;
+        beginRun();
         try {
             if (consumeAbort()) {
-                // Requested while no decode ran: this decode is the one it stops.
+                // Requested by the generation this decode belongs to, between its tokens.
                 throw new DecodeAbortedException();
             }
             code = llama_decode(handle, batch.struct());
         } finally {
             uninstallAbortCallback();
+            endRun();
         }
         if (code == 2) {
             consumeAbort();
@@ -227,8 +231,28 @@ final class ContextCore {
         }
     }
 
-    /** See {@link LlamaContext#abort()}; any thread. */
+    /**
+     * A decode or generation starts. The outermost one drops any request left over from an
+     * earlier run, so an abort never reaches past the run it was meant for.
+     */
+    void beginRun() {
+        if (abortFlag.running.getAndIncrement() == 0) {
+            abortFlag.requested.set(false);
+        }
+    }
+
+    /** The run begun with {@link #beginRun()} has ended. */
+    void endRun() {
+        if (abortFlag.running.decrementAndGet() == 0) {
+            abortFlag.requested.set(false);
+        }
+    }
+
+    /** See {@link LlamaContext#abort()}; any thread. A no-op while nothing runs. */
     void requestAbort() {
+        if (abortFlag.running.get() == 0) {
+            return;
+        }
         abortFlag.requested.set(true);
         synchronized (abortFlag) {
             if (!abortFlag.installed && !lifetime.isClosed()) {

@@ -15,9 +15,10 @@ import java.util.function.Function;
  * Up to {@code capacity} contexts on one model, created on first need and reused, for serving
  * concurrent requests: a {@link LlamaContext} is used by one thread at a time, so each request
  * borrows one for its whole length and requests beyond the capacity wait for one to come back.
- * Thread-safe. Closing the pool closes the idle contexts at once, aborts the busy ones (their
- * generations end within a token with {@link StopReason#CANCELLED}) and closes them when they
- * come back; the model stays open (its owner closes it).
+ * Thread-safe. Closing the pool closes the idle contexts at once, aborts the busy ones (a
+ * generation running on one ends within a token with {@link StopReason#CANCELLED}; see
+ * {@link LlamaContext#abort()}) and closes them when they come back; the model stays open (its
+ * owner closes it).
  */
 public final class ContextPool implements AutoCloseable {
     private final LlamaModel model;

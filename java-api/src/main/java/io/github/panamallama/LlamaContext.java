@@ -138,20 +138,24 @@ public final class LlamaContext implements AutoCloseable {
 
     /** Tokens the memory holds (n_ctx as llama.cpp set it). */
     public int contextLength() {
+        lifetime.checkOpen();
         return core.contextLength();
     }
 
     /** Most tokens one decode takes. */
     public int batchSize() {
+        lifetime.checkOpen();
         return core.batchSize();
     }
 
     public int ubatchSize() {
+        lifetime.checkOpen();
         return core.ubatchSize();
     }
 
     /** Distinct sequences the memory holds; sequence ids are {@code 0..sequences()-1}. */
     public int sequences() {
+        lifetime.checkOpen();
         return core.sequences();
     }
 
@@ -306,10 +310,12 @@ public final class LlamaContext implements AutoCloseable {
     // ---- abort, performance ----
 
     /**
-     * Asks the running (or, if none is running, the next) decode or generation to stop. The
-     * decode then throws {@link DecodeAbortedException}; a generation ends with
+     * Asks the running decode or generation to stop: the decode then throws
+     * {@link DecodeAbortedException}; a generation (from {@link #complete}, {@link #stream} or a
+     * {@link ChatSession}, until its stream is finished or closed) ends with
      * {@link StopReason#CANCELLED}. Callable from any thread, also while another thread is
-     * inside this context.
+     * inside this context. With nothing running it does nothing: it never cancels a later call
+     * (an abort that races with the start of a call may miss it; abort again).
      */
     public void abort() {
         core.requestAbort();

@@ -6,6 +6,9 @@ import io.github.panamallama.gguf.GgufFile;
 import io.github.panamallama.gguf.GgufFormatException;
 import io.github.panamallama.internal.lifecycle.Cleaners;
 import io.github.panamallama.internal.lifecycle.Lifetime;
+import io.github.panamallama.internal.validation.InvalidModelException;
+import io.github.panamallama.internal.validation.LoadedVocabularyCheck;
+import io.github.panamallama.internal.validation.ModelValidation;
 import io.github.panamallama.internal.llama.llama_model_kv_override;
 import io.github.panamallama.internal.llama.llama_model_params;
 import io.github.panamallama.internal.llama.llama_progress_callback;
@@ -71,7 +74,7 @@ public final class LlamaModel implements AutoCloseable {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
         LlamaRuntime.get();
-        checkGgufFile(path);
+        checkGgufFile(path, options);
         Lifetime lifetime = new Lifetime("LlamaModel " + path.getFileName());
         ProgressRelay relay = new ProgressRelay(options.progressListener().orElse(null));
         MemorySegment handle;
@@ -98,6 +101,12 @@ public final class LlamaModel implements AutoCloseable {
                 String reason = errors.text();
                 throw new ModelLoadException(path, reason.isEmpty() ? "llama.cpp could not load it" : reason);
             }
+        }
+        Optional<String> vocabularyProblem = LoadedVocabularyCheck.problem(llama_model_get_vocab(handle));
+        if (vocabularyProblem.isPresent()) {
+            llama_model_free(handle);
+            lifetime.close();
+            throw new ModelLoadException(path, vocabularyProblem.get());
         }
         return new LlamaModel(path, lifetime, handle.reinterpret(lifetime.arena(), m -> llama_model_free(m)),
                 options.vocabOnly());
@@ -163,7 +172,7 @@ public final class LlamaModel implements AutoCloseable {
         field.set(java.lang.foreign.ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
     }
 
-    private static void checkGgufFile(Path path) {
+    private static void checkGgufFile(Path path, ModelOptions options) {
         if (!Files.exists(path)) {
             throw new ModelLoadException(path, "no such file");
         }
@@ -182,8 +191,12 @@ public final class LlamaModel implements AutoCloseable {
         }
         // llama.cpp trusts parts of the file it reads (some corruptions abort the process):
         // the Java reader checks every count, size and offset first, reading metadata only.
-        try (GgufFile ignored = GgufFile.open(path)) {
-            // valid
+        // Then the values llama.cpp asserts on (ModelValidation lists them), overrides applied.
+        try (GgufFile file = GgufFile.open(path)) {
+            ModelValidation.check(file, options.metadataOverrides(), options.vocabOnly(),
+                    options.useMmap().orElse(true));
+        } catch (InvalidModelException e) {
+            throw new ModelLoadException(path, e.getMessage(), e);
         } catch (GgufFormatException e) {
             throw new ModelLoadException(path, "corrupt GGUF: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -371,6 +384,25 @@ public final class LlamaModel implements AutoCloseable {
         } finally {
             lifetime.release();
         }
+    }
+
+    /**
+     * {@link #read} for a child that holds this model (a context): works after {@link #close()},
+     * since the child keeps the native model alive.
+     */
+    <T> T readHeld(Function<MemorySegment, T> reader) {
+        lifetime.retain();
+        try {
+            return reader.apply(handle);
+        } finally {
+            lifetime.release();
+        }
+    }
+
+    /** The chat template, read for a child that holds this model (see {@link #readHeld}). */
+    Optional<String> heldChatTemplate() {
+        return readHeld(model -> Optional.ofNullable(NativeText.cString(llama_model_chat_template(model,
+                MemorySegment.NULL))));
     }
 
     /** For children: the lifetime to hold while they live. */

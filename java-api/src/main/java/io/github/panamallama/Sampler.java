@@ -61,6 +61,14 @@ public final class Sampler implements AutoCloseable {
     }
 
     /**
+     * A greedy sampler for a context's own use (its default sampler): built on the context's
+     * hold of the model, so it works after the model was closed.
+     */
+    static Sampler greedyFor(LlamaContext context) {
+        return new Builder(context.model(), true).greedy().build();
+    }
+
+    /**
      * Samples the token for output {@code batchIndex} of the context's last decode and accepts
      * it into this sampler's state.
      */
@@ -146,10 +154,21 @@ public final class Sampler implements AutoCloseable {
         private final LlamaModel model;
         private final List<Stage> stages = new ArrayList<>();
         private final int vocabularySize;
+        /** Built for a context that holds the model: the model may be closed. */
+        private final boolean held;
 
         private Builder(LlamaModel model) {
-            this.model = Objects.requireNonNull(model, "model");
-            this.vocabularySize = model.vocabulary().size();
+            this(Objects.requireNonNull(model, "model"), false);
+        }
+
+        private Builder(LlamaModel model, boolean held) {
+            this.model = model;
+            this.held = held;
+            this.vocabularySize = held ? model.heldVocabulary().heldSize() : model.vocabulary().size();
+        }
+
+        private Vocabulary vocabulary() {
+            return held ? model.heldVocabulary() : model.vocabulary();
         }
 
         /** A stage: creates its native sampler in the call arena; selects if it picks the token. */
@@ -394,7 +413,11 @@ public final class Sampler implements AutoCloseable {
                             + stages.get(i).name() + ") does; stages: " + names());
                 }
             }
-            model.lifetime().acquire();
+            if (held) {
+                model.lifetime().retain();
+            } else {
+                model.lifetime().acquire();
+            }
             Lifetime lifetime = new Lifetime("Sampler", List.of(model.lifetime()));
             try (Arena call = Arena.ofConfined(); NativeLog.ErrorCapture errors = NativeLog.captureErrors()) {
                 MemorySegment params = llama_sampler_chain_default_params(call);
@@ -404,7 +427,7 @@ public final class Sampler implements AutoCloseable {
                     throw new LlamaException("llama_sampler_chain_init failed");
                 }
                 MemorySegment chain = raw.reinterpret(lifetime.arena(), c -> llama_sampler_free(c));
-                MemorySegment vocab = model.vocabulary().handle();
+                MemorySegment vocab = vocabulary().handle();
                 List<String> names = new ArrayList<>();
                 for (Stage stage : stages) {
                     MemorySegment sampler = stage.factory().create(vocab, call);

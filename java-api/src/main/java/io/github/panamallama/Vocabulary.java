@@ -36,6 +36,11 @@ public final class Vocabulary {
         return size;
     }
 
+    /** {@link #size()} for a child that holds the model (it may be closed). */
+    int heldSize() {
+        return size;
+    }
+
     public VocabularyType type() {
         model.lifetime().checkOpen();
         return type;

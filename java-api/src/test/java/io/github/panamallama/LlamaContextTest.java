@@ -184,14 +184,34 @@ class LlamaContextTest {
     }
 
     @Test
-    void abortRequestedBeforeDecodeAbortsIt() {
-        // Two threads: the abort callback also runs on ggml's own (non-Java) worker threads.
-        ContextOptions twoThreads = ContextOptions.builder().contextLength(256).batchSize(64).threads(2).build();
+    void abortWhileDecodingAbortsIt() throws Exception {
+        // Two threads: the abort callback also runs on ggml's own (non-Java) worker threads. The
+        // other thread aborts as soon as the decode is running (a longer batch, many graphs).
+        ContextOptions twoThreads = ContextOptions.builder().contextLength(256).batchSize(64).ubatchSize(8)
+                .threads(2).build();
         try (LlamaContext context = model.newContext(twoThreads); Batch batch = new Batch(64)) {
-            context.abort();
-            batch.addSequence(prompt, 0, 0, true);
-            assertThrows(DecodeAbortedException.class, () -> context.decode(batch));
-            // The request was consumed: the next decode runs.
+            for (int i = 0; i < 64; i++) {
+                batch.add(3 + i % 100, i, i == 63);
+            }
+            AtomicBoolean done = new AtomicBoolean();
+            Thread aborter = Thread.ofPlatform().start(() -> {
+                while (!done.get()) {
+                    context.abort();
+                    Thread.onSpinWait();
+                }
+            });
+            try {
+                assertThrows(DecodeAbortedException.class, () -> {
+                    for (int attempt = 0; attempt < 1000; attempt++) {
+                        context.memory().clear();
+                        context.decode(batch);
+                    }
+                });
+            } finally {
+                done.set(true);
+                aborter.join();
+            }
+            // Nothing is left pending: the next decode runs.
             context.memory().clear();
             context.decode(batch);
         }

@@ -19,4 +19,11 @@ final class TestFixtures {
         assertTrue(Files.isRegularFile(model), "the build did not make " + model);
         return model;
     }
+
+    /** The Q4_0 quantization: the smallest file, for the mutation campaign. */
+    static Path tinyMistralQ4() {
+        Path model = directory().resolve("tiny-mistral-q4_0.gguf");
+        assertTrue(Files.isRegularFile(model), "the build did not make " + model);
+        return model;
+    }
 }

@@ -81,6 +81,23 @@ public final class Lifetime implements Runnable {
         }
     }
 
+    /**
+     * Takes a hold on behalf of a caller that already keeps the object alive (a context holds
+     * its model): allowed after the owner's close, which only defers the free. This is how a
+     * context creates what it needs on its model (a default sampler) once the model is closed.
+     *
+     * @throws IllegalStateException if the native object is already freed (the caller held nothing)
+     */
+    public void retain() {
+        int current;
+        do {
+            current = holds.get();
+            if (current == 0) {
+                throw new IllegalStateException(name + " is closed");
+            }
+        } while (!holds.compareAndSet(current, current + 1));
+    }
+
     /** Drops a hold taken with {@link #acquire()} (or one given to a child at creation). */
     public void release() {
         if (holds.decrementAndGet() == 0) {
