@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -19,6 +20,8 @@ import java.util.UUID;
  */
 final class Endpoints {
     private static final System.Logger LOG = System.getLogger(Endpoints.class.getName());
+    /** Where a chat request's texts are: a message's content, or a content part's text. */
+    private static final Set<String> MESSAGE_TEXTS = Set.of("content", "text");
 
     private final Engine engine;
     private final ObjectMapper json;
@@ -33,6 +36,30 @@ final class Endpoints {
         this.metrics = metrics;
         this.limits = new Requests.Limits(engine.contextLength(), settings.maxTokens());
         this.requestTimeoutMillis = settings.requestTimeout().toMillis();
+        warmUp();
+    }
+
+    /**
+     * Loads and runs the request-reading code once at start, so the first client does not wait
+     * for class loading (a refusal of a megabyte body then takes milliseconds, not a second).
+     */
+    private void warmUp() {
+        byte[] sample = ("{\"model\":\"m\",\"prompt\":\"" + "warm ".repeat(50_000) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < 3; i++) {
+            PromptScan.of(sample, json.getFactory(), "prompt", Set.of());
+            PromptScan.of(sample, json.getFactory(), "messages", MESSAGE_TEXTS);
+            try {
+                json.readTree(sample);
+                json.writeValueAsBytes(ApiException.invalid("prompt", "warm-up").body());
+                json.writeValueAsBytes(new AccessLog.Entry("t", "r", "POST", "/", 400, 0, "refused", true, 1, 1, 1L, "c"));
+                json.writeValueAsBytes(new Responses.Completion("id", "text_completion", 0, "m",
+                        List.of(new Responses.TextChoice(0, "t", "stop", null)), Responses.Usage.of(1, 1)));
+                json.writeValueAsBytes(chunk("id", 0, new Responses.Delta("assistant", "t"), null));
+            } catch (IOException e) {
+                throw new IllegalStateException("the warm-up values are valid JSON", e);
+            }
+        }
     }
 
     Responses.ModelList models() {
@@ -52,6 +79,7 @@ final class Endpoints {
     }
 
     void completions(Exchange exchange, Admission.Ticket ticket) {
+        engine.checkTextSize(PromptScan.of(exchange.body(), json.getFactory(), "prompt", Set.of()).largest(), false, "prompt");
         Requests.Completion request = Requests.completion(read(exchange), limits);
         checkModel(request.model());
         exchange.stream(request.generation().stream());
@@ -79,6 +107,7 @@ final class Endpoints {
     }
 
     void chat(Exchange exchange, Admission.Ticket ticket) {
+        engine.checkTextSize(PromptScan.of(exchange.body(), json.getFactory(), "messages", MESSAGE_TEXTS).total(), false, "messages");
         Requests.Chat request = Requests.chat(read(exchange), limits);
         checkModel(request.model());
         exchange.stream(request.generation().stream());
@@ -110,6 +139,7 @@ final class Endpoints {
     }
 
     void embeddings(Exchange exchange, Admission.Ticket ticket) {
+        engine.checkTextSize(PromptScan.of(exchange.body(), json.getFactory(), "input", Set.of()).largest(), true, "input");
         Requests.Embeddings request = Requests.embeddings(read(exchange));
         checkModel(request.model());
         ticket.awaitSlot(exchange.cancellation(), requestTimeoutMillis);

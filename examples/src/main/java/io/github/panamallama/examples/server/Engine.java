@@ -15,6 +15,14 @@ interface Engine extends AutoCloseable {
 
     int contextLength();
 
+    /**
+     * Refuses, before any tokenizing, texts that cannot fit: {@code leastBytes} of prompt (or
+     * of one embedding input, when {@code embedding}) is more than any context could hold.
+     *
+     * @throws ApiException 400 naming {@code field}
+     */
+    void checkTextSize(long leastBytes, boolean embedding, String field);
+
     /** The model's chat template applied to the messages, ready to generate from. */
     String chatPrompt(List<Requests.Message> messages);
 

@@ -15,7 +15,6 @@ import io.github.panamallama.Sampler;
 import io.github.panamallama.SamplingSettings;
 import io.github.panamallama.Vocabulary;
 import io.github.panamallama.grammar.JsonSchemaGrammar;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,9 +72,13 @@ final class LlamaEngine implements Engine {
     }
 
     @Override
+    public void checkTextSize(long leastBytes, boolean embedding, String field) {
+        promptBound.checkAtLeast(leastBytes, embedding ? EMBEDDING_CONTEXT : contextLength, field);
+    }
+
+    @Override
     public String chatPrompt(List<Requests.Message> messages) {
-        long bytes = messages.stream().mapToLong(message -> PromptBound.utf8Length(message.content())).sum();
-        promptBound.check(bytes, contextLength, "messages");
+        promptBound.check(String.join("", messages.stream().map(Requests.Message::content).toList()), contextLength, "messages");
         List<ChatMessage> chat = messages.stream()
                 .map(message -> new ChatMessage(ChatRole.valueOf(message.role().toUpperCase(Locale.ROOT)), message.content()))
                 .toList();
@@ -89,8 +92,7 @@ final class LlamaEngine implements Engine {
     @Override
     public Job prepare(String prompt, boolean chat, Requests.Generation generation) {
         String field = chat ? "messages" : "prompt";
-        byte[] utf8 = prompt.getBytes(StandardCharsets.UTF_8);
-        promptBound.check(utf8.length, contextLength, field);
+        promptBound.check(prompt, contextLength, field);
         int[] tokens = model.vocabulary().tokenize(prompt, true, chat);
         if (tokens.length == 0) {
             throw ApiException.invalid(field, "The prompt gives no tokens.");
@@ -178,7 +180,7 @@ final class LlamaEngine implements Engine {
         int total = 0;
         for (int i = 0; i < inputs.size(); i++) {
             String where = inputs.size() == 1 ? "input" : "input[" + i + "]";
-            promptBound.check(PromptBound.utf8Length(inputs.get(i)), EMBEDDING_CONTEXT, where);
+            promptBound.check(inputs.get(i), EMBEDDING_CONTEXT, where);
             int[] tokens = model.vocabulary().tokenize(inputs.get(i), true, false);
             if (tokens.length == 0 || tokens.length > EMBEDDING_CONTEXT) {
                 throw ApiException.invalid("input", "'" + where + "' is " + tokens.length + " tokens; embeddings take 1 to "

@@ -8,6 +8,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -39,6 +41,12 @@ public final class OpenAiServer implements AutoCloseable {
     private final EventLoopGroup io;
     private final ThreadPoolExecutor workers;
     private final Channel listener;
+
+    static {
+        // Netty logs through SLF4J when it finds it on the class path (often without a binding);
+        // the rest of the server logs through the JDK, so Netty does too.
+        InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+    }
 
     private OpenAiServer(Engine engine, ServerSettings settings, PrintStream accessLogOut) throws InterruptedException {
         this.settings = settings;

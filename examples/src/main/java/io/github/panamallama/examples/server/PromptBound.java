@@ -1,6 +1,7 @@
 package io.github.panamallama.examples.server;
 
 import io.github.panamallama.Vocabulary;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Refuses a text too long for a context from its byte length alone, before any tokenizing:
@@ -20,32 +21,31 @@ final class PromptBound {
         this.longestPieceBytes = longest;
     }
 
-    /** @throws ApiException 400 naming {@code field} if {@code bytes} cannot fit in {@code tokens} */
-    void check(long bytes, int tokens, String field) {
-        long most = (long) tokens * longestPieceBytes;
-        if (bytes > most) {
-            throw ApiException.invalid(field, "The " + (field.startsWith("input") ? "input" : "prompt") + " is " + bytes
-                    + " bytes; at most " + most + " bytes can fit in " + tokens + " tokens (no token of this model is longer than "
-                    + longestPieceBytes + " bytes).");
+    /** The most UTF-8 bytes that could fit in {@code tokens} tokens. */
+    long mostBytes(int tokens) {
+        return (long) tokens * longestPieceBytes;
+    }
+
+    /** @throws ApiException 400 naming {@code field} if {@code text} cannot fit in {@code tokens} */
+    void check(String text, int tokens, String field) {
+        long most = mostBytes(tokens);
+        // A char is 1 to 3 UTF-8 bytes: count the bytes only when the char count cannot decide.
+        if (text.length() > most || ((long) text.length() * 3 > most && text.getBytes(StandardCharsets.UTF_8).length > most)) {
+            throw tooLong(field, "is " + text.getBytes(StandardCharsets.UTF_8).length, tokens);
         }
     }
 
-    /** The UTF-8 length of {@code text}, without encoding it. */
-    static long utf8Length(String text) {
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
+    /** @throws ApiException 400 naming {@code field} if texts of at least {@code leastBytes} cannot fit */
+    void checkAtLeast(long leastBytes, int tokens, String field) {
+        if (leastBytes > mostBytes(tokens)) {
+            throw tooLong(field, "is at least " + leastBytes, tokens);
         }
-        return bytes;
+    }
+
+    private ApiException tooLong(String field, String size, int tokens) {
+        String what = field.startsWith("input") ? "input" : field.equals("messages") ? "conversation" : "prompt";
+        return ApiException.invalid(field, "The " + what + " " + size + " bytes; at most " + mostBytes(tokens)
+                + " bytes can fit in " + tokens + " tokens (no token of this model is longer than " + longestPieceBytes
+                + " bytes).");
     }
 }
