@@ -19,6 +19,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class ServerDisconnectTest {
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final ObjectMapper json = new ObjectMapper();
-    /** About 9 s of generation for the tiny model on two cores, if nothing stopped it. */
+    /** About 9 s of generation for the tiny model on two idle cores, if nothing stopped it. */
     private static final String LONG = "{\"model\":\"tiny-mistral\",\"prompt\":\"Once\",\"max_tokens\":7000,"
             + "\"temperature\":1.0,\"seed\":1";
     static ServerProcess server;
@@ -39,6 +42,7 @@ class ServerDisconnectTest {
     static void start() throws Exception {
         // One slot: the next request can only start once the hung-up one has let go of it.
         server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 2, List.of("--ctx-size", "8192", "--max-tokens", "8000"));
+        firstTokenOfNextRequest(); // the first request of a fresh server and client pays class loading; not measured
     }
 
     @AfterAll
@@ -51,12 +55,14 @@ class ServerDisconnectTest {
     @Test
     void aClientThatHangsUpOnAWholeAnswerFreesItsSlot() throws Exception {
         long hungUp;
+        Future<Long> next;
         try (RawHttp client = new RawHttp(server.port())) {
             client.post("/v1/completions", LONG + "}");
-            awaitBusySlot();
+            awaitHealth("slots_busy", 1);
+            next = nextRequest();
             hungUp = System.nanoTime();
         }
-        long startedAfter = firstTokenOfNextRequest() - hungUp;
+        long startedAfter = next.get(30, TimeUnit.SECONDS) - hungUp;
         System.out.printf("non-streamed hang-up: the next request's first token came %d ms later%n", startedAfter / 1_000_000);
         assertTrue(startedAfter < 1_000_000_000L, "the next request started " + startedAfter / 1_000_000 + " ms after the hang-up");
         assertStoppedEarly(false);
@@ -65,12 +71,14 @@ class ServerDisconnectTest {
     @Test
     void aClientThatHangsUpOnAStreamFreesItsSlot() throws Exception {
         long hungUp;
+        Future<Long> next;
         try (RawHttp client = new RawHttp(server.port())) {
             client.post("/v1/completions", LONG + ",\"stream\":true}");
             client.readUntil("\"text\":");
+            next = nextRequest();
             hungUp = System.nanoTime();
         }
-        long startedAfter = firstTokenOfNextRequest() - hungUp;
+        long startedAfter = next.get(30, TimeUnit.SECONDS) - hungUp;
         System.out.printf("streamed hang-up: the next request's first token came %d ms later%n", startedAfter / 1_000_000);
         assertTrue(startedAfter < 1_000_000_000L, "the next request started " + startedAfter / 1_000_000 + " ms after the hang-up");
         assertStoppedEarly(true);
@@ -120,7 +128,22 @@ class ServerDisconnectTest {
         }
     }
 
-    /** The time from now until a new streamed request's first generated text arrives, in System.nanoTime(). */
+    /**
+     * Sends a streamed request that queues behind the busy slot (it has waited once health
+     * shows it queued); the future gives when its first generated text arrived (System.nanoTime()).
+     */
+    private static Future<Long> nextRequest() throws Exception {
+        Future<Long> firstToken = CompletableFuture.supplyAsync(() -> {
+            try {
+                return firstTokenOfNextRequest();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, runnable -> Thread.ofPlatform().daemon().start(runnable));
+        awaitHealth("queue_depth", 1);
+        return firstToken;
+    }
+
     private static long firstTokenOfNextRequest() throws Exception {
         HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/completions"))
                         .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"tiny-mistral\",\"prompt\":\"Hello\","
@@ -140,18 +163,17 @@ class ServerDisconnectTest {
         throw new AssertionError("no event came");
     }
 
-    private static void awaitBusySlot() throws Exception {
+    private static void awaitHealth(String field, int value) throws Exception {
         long end = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < end) {
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl().replace("/v1", "/health")))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            if (json.readTree(health.body()).get("slots_busy").asInt() == 1) {
-                Thread.sleep(200); // well into the generation
+            if (json.readTree(health.body()).get(field).asInt() == value) {
                 return;
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("the request never took the slot");
+        throw new AssertionError("health never showed " + field + " " + value);
     }
 
     private static JsonNode parse(String line) {
