@@ -124,30 +124,22 @@ final class Exchange {
     }
 
     void respond(int status, Object jsonBody) {
-        byte[] bytes;
+        respond(status, "application/json", jsonBytes(jsonBody), null, "completed");
+    }
+
+    /** The refusal as OpenAI shapes it, with {@code Retry-After} when waiting would help. */
+    void respond(ApiException error) {
+        errorCode = error.code();
+        String retryAfter = error.retryAfterSeconds().isPresent() ? Integer.toString(error.retryAfterSeconds().getAsInt()) : null;
+        respond(error.status(), "application/json", jsonBytes(error.body()), retryAfter, "refused");
+    }
+
+    private byte[] jsonBytes(Object value) {
         try {
-            bytes = server.json().writeValueAsBytes(jsonBody);
+            return server.json().writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a response body is plain data", e);
         }
-        respond(status, "application/json", bytes, null, "completed");
-    }
-
-    void respond(ApiException error) {
-        errorCode = error.code();
-        respond(error.status(), error, error.body());
-    }
-
-    private void respond(int status, ApiException error, Object jsonBody) {
-        byte[] bytes;
-        try {
-            bytes = server.json().writeValueAsBytes(jsonBody);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an error body is plain data", e);
-        }
-        respond(status, "application/json", bytes,
-                error.retryAfterSeconds().isPresent() ? Integer.toString(error.retryAfterSeconds().getAsInt()) : null,
-                "refused");
     }
 
     void respondText(int status, String contentType, String text) {
