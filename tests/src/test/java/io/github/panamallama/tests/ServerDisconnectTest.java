@@ -42,7 +42,16 @@ class ServerDisconnectTest {
     static void start() throws Exception {
         // One slot: the next request can only start once the hung-up one has let go of it.
         server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 2, List.of("--ctx-size", "8192", "--max-tokens", "8000"));
-        firstTokenOfNextRequest(); // the first request of a fresh server and client pays class loading; not measured
+        // The first requests of a fresh server and client pay class loading and compilation: one
+        // request, and one hang-up with a request queued behind it, go first, unmeasured.
+        firstTokenOfNextRequest();
+        try (RawHttp client = new RawHttp(server.port())) {
+            client.post("/v1/completions", LONG + ",\"stream\":true}");
+            client.readUntil("\"text\":");
+            Future<Long> next = nextRequest();
+            client.close();
+            next.get(60, TimeUnit.SECONDS);
+        }
     }
 
     @AfterAll
@@ -111,7 +120,7 @@ class ServerDisconnectTest {
     @Test
     void theRequestTimeLimitEndsALongGeneration() throws Exception {
         try (ServerProcess limited = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 0,
-                List.of("--ctx-size", "8192", "--max-tokens", "8000", "--request-timeout", "1"));
+                List.of("--ctx-size", "8192", "--max-tokens", "8000", "--request-timeout", "2"));
              SdkClient sdk = SdkClient.of(limited, "unused")) {
             OpenAIClient client = sdk.api();
             // Warm: the first request of a fresh server and client spends a second on start-up work.
@@ -122,8 +131,11 @@ class ServerDisconnectTest {
             long millis = (System.nanoTime() - started) / 1_000_000;
             long tokens = cut.usage().orElseThrow().completionTokens();
             assertEquals("length", cut.choices().getFirst().finishReason().asString());
-            assertTrue(tokens > 0 && tokens < 7000, tokens + " tokens");
-            assertTrue(millis < 2_500, "answered after " + millis + " ms with a 1 s limit");
+            // About 9 s of work on idle cores; on a loaded machine the limit may even come before
+            // the first token. Either way the answer comes at the limit, cut for length.
+            assertTrue(tokens < 7000, tokens + " tokens");
+            assertTrue(millis < 3_500, "answered after " + millis + " ms with a 2 s limit");
+            System.out.printf("a 7000-token request under a 2 s limit: answered after %d ms with %d tokens%n", millis, tokens);
             assertTrue(limited.awaitOutput("\"outcome\":\"timed_out\"", 2_000), limited.output());
         }
     }

@@ -54,9 +54,9 @@ final class ApiException extends RuntimeException {
                 "Method " + method + " is not allowed on " + path);
     }
 
-    static ApiException tooLarge(long limit) {
+    static ApiException tooLarge(long limit, String why) {
         return new ApiException(413, "invalid_request_error", null, "request_too_large",
-                "The request body is larger than " + limit + " bytes.");
+                "The request body is larger than " + limit + " bytes, " + why + ".");
     }
 
     static ApiException badHttp(int status, String message) {

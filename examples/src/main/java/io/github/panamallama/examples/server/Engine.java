@@ -15,6 +15,9 @@ interface Engine extends AutoCloseable {
 
     int contextLength();
 
+    /** The most UTF-8 bytes of prompt that could fit in the context. */
+    long mostPromptBytes();
+
     /**
      * Refuses, before any tokenizing, texts that cannot fit: {@code leastBytes} of prompt (or
      * of one embedding input, when {@code embedding}) is more than any context could hold.

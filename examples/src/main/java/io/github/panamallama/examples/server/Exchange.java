@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * connection go on to its next request. Its answer may be written from any thread.
  */
 final class Exchange {
+    /** How often a writer waiting for its client looks at the request's cancellation. */
+    private static final long EVENT_WAIT_STEP_MILLIS = 50;
     private final Channel channel;
     private final String method;
     private final String path;
@@ -43,6 +45,7 @@ final class Exchange {
     private ScheduledFuture<?> deadline;
     private volatile boolean finished;
     private boolean streaming;
+    private ChannelFuture lastEvent;
 
     // What the access log tells about this request, filled in as it runs.
     private String endpoint = "other";
@@ -173,9 +176,17 @@ final class Exchange {
         return streaming;
     }
 
-    /** One event's bytes ({@code data: ...\n\n}). */
+    /**
+     * One event's bytes ({@code data: ...\n\n}). Waits until the previous event has reached the
+     * socket first: a client that reads slowly slows its generation instead of piling events
+     * up in memory, and the connection's thread never has a backlog of them, so it sees a
+     * hang-up at once. A cancelled request stops waiting.
+     */
     void event(byte[] bytes) {
-        channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
+        while (lastEvent != null && !lastEvent.isDone() && !cancellation.isCancelled()) {
+            lastEvent.awaitUninterruptibly(EVENT_WAIT_STEP_MILLIS);
+        }
+        lastEvent = channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
     }
 
     /** Ends the event stream; {@code outcome} as in the access log. */

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 
@@ -15,18 +16,20 @@ import java.time.Duration;
  * bounded request line and headers, the body bound, then {@link RequestHandler}.
  */
 final class HttpPipeline extends ChannelInitializer<SocketChannel> {
-    static final int MAX_BODY_BYTES = 8 << 20;
     private static final int MAX_REQUEST_LINE = 8192;
     private static final int MAX_HEADERS = 16384;
     private static final int MAX_CHUNK = 65536;
 
     private final ConnectionLimit connections;
+    private final BodyLimits bodyLimits;
     private final Duration readTimeout;
     private final Router router;
     private final Exchange.ServerContext server;
 
-    HttpPipeline(ConnectionLimit connections, Duration readTimeout, Router router, Exchange.ServerContext server) {
+    HttpPipeline(ConnectionLimit connections, BodyLimits bodyLimits, Duration readTimeout, Router router,
+                 Exchange.ServerContext server) {
         this.connections = connections;
+        this.bodyLimits = bodyLimits;
         this.readTimeout = readTimeout;
         this.router = router;
         this.server = server;
@@ -43,23 +46,35 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     }
 
     /**
-     * Collects a request's body up to {@link #MAX_BODY_BYTES}. A larger one is refused as soon
-     * as its {@code Content-Length} (or its running size) shows it, with an OpenAI-shaped 413,
-     * and the connection is closed without reading the rest.
+     * Collects a request's body up to what its endpoint can use ({@link BodyLimits}). A larger
+     * one is refused as soon as its {@code Content-Length} (or its running size) shows it, with
+     * an OpenAI-shaped 413, and the connection is closed without reading the rest.
      */
     private final class BoundedBody extends HttpObjectAggregator {
         BoundedBody() {
-            super(MAX_BODY_BYTES);
+            super(BodyLimits.MAX_BODY_BYTES);
+        }
+
+        @Override
+        protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+            try {
+                return HttpUtil.getContentLength(start, -1L) > bodyLimits.forPath(path(start));
+            } catch (NumberFormatException e) {
+                return false; // the decoder reports a malformed length itself
+            }
         }
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             // Answered as any refusal is (OpenAI's shape, access log, metrics); the connection then
             // closes, as the rest of the body is never read.
-            String path = oversized instanceof HttpRequest request ? new QueryStringDecoder(request.uri()).path() : "?";
             String method = oversized instanceof HttpRequest request ? request.method().name() : "?";
-            new Exchange(ctx.channel(), method, path, oversized.headers(), new byte[0], false, server, () -> {})
-                    .respond(ApiException.tooLarge(MAX_BODY_BYTES));
+            new Exchange(ctx.channel(), method, path(oversized), oversized.headers(), new byte[0], false, server, () -> {})
+                    .respond(bodyLimits.refusal(path(oversized)));
+        }
+
+        private static String path(HttpMessage message) {
+            return message instanceof HttpRequest request ? new QueryStringDecoder(request.uri()).path() : "?";
         }
     }
 }

@@ -13,6 +13,7 @@ import io.github.panamallama.LlamaModel;
 import io.github.panamallama.PoolingType;
 import io.github.panamallama.Sampler;
 import io.github.panamallama.SamplingSettings;
+import io.github.panamallama.StopReason;
 import io.github.panamallama.Vocabulary;
 import io.github.panamallama.grammar.JsonSchemaGrammar;
 import java.util.ArrayList;
@@ -69,6 +70,11 @@ final class LlamaEngine implements Engine {
     @Override
     public int contextLength() {
         return contextLength;
+    }
+
+    @Override
+    public long mostPromptBytes() {
+        return promptBound.mostBytes(contextLength);
     }
 
     @Override
@@ -129,6 +135,7 @@ final class LlamaEngine implements Engine {
         public Result run(Cancellation cancellation, Consumer<String> pieces) {
             LlamaContext context = take();
             AtomicBoolean aborted = new AtomicBoolean();
+            boolean abortTaken = false;
             try {
                 StringBuilder text = new StringBuilder();
                 Completion completion;
@@ -142,13 +149,15 @@ final class LlamaEngine implements Engine {
                         text.append(piece);
                         pieces.accept(piece);
                     }
+                    // The stream ends CANCELLED itself only by taking the abort request.
+                    abortTaken = stream.stopReason() == StopReason.CANCELLED;
                     stream.close();
                     completion = stream.completion();
                 }
                 return new Result(text.toString(), tokens.length, completion.tokens().length,
                         completion.stopReason().openAiFinishReason());
             } finally {
-                if (aborted.get()) {
+                if (aborted.get() && !abortTaken) {
                     clearAbort(context);
                 }
                 contexts.release(context);
@@ -162,9 +171,9 @@ final class LlamaEngine implements Engine {
     }
 
     /**
-     * An abort that came as the generation ended on its own is still pending in the context,
-     * and would stop the next request's first decode. A one-token generation takes it (or, if
-     * none is pending, costs one token).
+     * An abort the generation did not take (it came after the last step, or the loop above saw
+     * the cancellation first) is still pending in the context, and would stop the next
+     * request's first decode. A generation from one token takes it before decoding anything.
      */
     private void clearAbort(LlamaContext context) {
         int token = model.vocabulary().bos().orElse(0);

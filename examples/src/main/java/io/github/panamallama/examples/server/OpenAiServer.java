@@ -86,7 +86,8 @@ public final class OpenAiServer implements AutoCloseable {
                     .group(acceptor, io)
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 256)
-                    .childHandler(new HttpPipeline(connections, settings.readTimeout(), router, context))
+                    .childHandler(new HttpPipeline(connections, new BodyLimits(engine.mostPromptBytes(), engine.contextLength()),
+                            settings.readTimeout(), router, context))
                     .bind(new InetSocketAddress(settings.host(), settings.port()))
                     .sync()
                     .channel();
