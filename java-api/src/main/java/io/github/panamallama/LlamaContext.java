@@ -247,6 +247,16 @@ public final class LlamaContext implements AutoCloseable {
         return guard.call(() -> embedder.embed(text));
     }
 
+    /**
+     * As {@link #embed(String)}, from tokens already made (with {@code addSpecial}, as
+     * {@code embed(String)} tokenizes), so a caller that counted them does not tokenize twice.
+     */
+    public float[] embed(int[] tokens) {
+        Objects.requireNonNull(tokens, "tokens");
+        int[] copy = tokens.clone();
+        return guard.call(() -> embedder.embed(copy));
+    }
+
     // ---- state ----
 
     /** The whole state (memory, logits, embeddings) as bytes, for {@link #restoreState(byte[])}. */
@@ -363,6 +373,21 @@ public final class LlamaContext implements AutoCloseable {
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(options, "options");
         return new CompletionStream(this, prompt, options);
+    }
+
+    /**
+     * As {@link #stream(String, GenerationOptions)}, from prompt tokens already made (for
+     * instance by {@link Vocabulary#tokenize(String, boolean, boolean)}), so a caller that had to
+     * tokenize to check the prompt does not tokenize it twice. The options' {@code addSpecial}
+     * and {@code parseSpecial} do not apply: the tokens are used as they are.
+     *
+     * @throws IllegalArgumentException if there are no tokens, one is not a token id, or they
+     *     do not fit in the context
+     */
+    public CompletionStream stream(int[] promptTokens, GenerationOptions options) {
+        Objects.requireNonNull(promptTokens, "promptTokens");
+        Objects.requireNonNull(options, "options");
+        return new CompletionStream(this, promptTokens, 0, options);
     }
 
     // ---- for the package: generation, samplers, chat ----

@@ -1,5 +1,6 @@
 package io.github.panamallama;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -95,8 +96,23 @@ public record SamplingSettings(
      * @throws IllegalArgumentException if the grammar does not parse for this model
      */
     public Sampler newSampler(LlamaModel model) {
+        return newSampler(model, Map.of());
+    }
+
+    /**
+     * As {@link #newSampler(LlamaModel)}, with {@code logitBias} added to the logits of its
+     * tokens before the penalties (OpenAI's {@code logit_bias}; {@code -Infinity} bans a token).
+     *
+     * @throws IllegalArgumentException if the grammar does not parse for this model, or a key
+     *     is not a token id of its vocabulary, or a bias is NaN
+     */
+    public Sampler newSampler(LlamaModel model, Map<Integer, Float> logitBias) {
+        Objects.requireNonNull(logitBias, "logitBias");
         Sampler.Builder chain = Sampler.builder(model);
         grammar.ifPresent(gbnf -> chain.grammar(gbnf, "root"));
+        if (!logitBias.isEmpty()) {
+            chain.logitBias(logitBias);
+        }
         if (penalised()) {
             chain.penalties(PENALTY_WINDOW, repeatPenalty, frequencyPenalty, presencePenalty);
         }

@@ -20,13 +20,25 @@ final class TextEmbedder {
         if (core.pooling() == PoolingType.NONE) {
             throw new IllegalStateException("embed needs a pooling type other than NONE (ContextOptions.pooling)");
         }
-        int[] tokens = core.model().heldVocabulary().tokenizeUtf8(text.getBytes(StandardCharsets.UTF_8), true, false);
+        return embed(core.model().heldVocabulary().tokenizeUtf8(text.getBytes(StandardCharsets.UTF_8), true, false));
+    }
+
+    float[] embed(int[] tokens) {
+        core.requireEmbeddings();
+        if (core.pooling() == PoolingType.NONE) {
+            throw new IllegalStateException("embed needs a pooling type other than NONE (ContextOptions.pooling)");
+        }
         if (tokens.length == 0) {
             throw new IllegalArgumentException("the text gives no tokens");
         }
         if (tokens.length > core.ubatchSize()) {
             throw new IllegalArgumentException("the text is " + tokens.length + " tokens; embeddings take at most "
                     + core.ubatchSize() + " (the context's ubatchSize)");
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= core.vocabularySize()) {
+                throw new IllegalArgumentException("token " + i + " = " + tokens[i] + " is not a token id");
+            }
         }
         memory.keepPrefix(0);
         try (Batch batch = new Batch(tokens.length)) {

@@ -426,6 +426,28 @@ class LlamaContextTest {
     }
 
     @Test
+    void tokensMadeOnceGiveWhatTheTextGives() {
+        ContextOptions embedding = ContextOptions.builder().contextLength(256).batchSize(64).threads(1)
+                .embeddings(true).pooling(PoolingType.MEAN).build();
+        try (LlamaContext context = model.newContext(embedding)) {
+            int[] tokens = model.vocabulary().tokenize("Hello world", true, false);
+            assertArrayEquals(context.embed("Hello world"), context.embed(tokens), 0f);
+            assertThrows(IllegalArgumentException.class, () -> context.embed(new int[0]));
+            assertThrows(IllegalArgumentException.class, () -> context.embed(new int[] {-1}));
+        }
+        GenerationOptions greedy = GenerationOptions.builder().maxTokens(6).build();
+        try (LlamaContext context = model.newContext(SMALL)) {
+            String fromText = context.complete("Hello world", greedy).text();
+            StringBuilder fromTokens = new StringBuilder();
+            try (CompletionStream stream = context.stream(model.vocabulary().tokenize("Hello world", true, false), greedy)) {
+                stream.forEachRemaining(fromTokens::append);
+            }
+            assertEquals(fromText, fromTokens.toString());
+            assertThrows(IllegalArgumentException.class, () -> context.stream(new int[300], greedy), "longer than the context");
+        }
+    }
+
+    @Test
     void optionsReachLlamaCpp() {
         ContextOptions options = ContextOptions.builder().contextLength(256).batchSize(32).ubatchSize(16).threads(1)
                 .batchThreads(2).ropeFreqBase(10000f).ropeFreqScale(0.5f).ropeScaling(RopeScalingType.LINEAR)

@@ -63,6 +63,12 @@ class SamplingSettingsTest {
                     List.of("grammar", "penalties", "greedy"));
             assertStages(model, SamplingSettings.builder().noFilters().temperature(0.7f).penalties(1, 0, 0.5f),
                     List.of("penalties", "temp", "dist"));
+            try (Sampler biased = SamplingSettings.builder().temperature(0).grammar("root ::= \"a\"").build()
+                    .newSampler(model, java.util.Map.of(1, -1f))) {
+                assertEquals(List.of("grammar", "logit-bias", "greedy"), biased.stages());
+            }
+            assertThrows(IllegalArgumentException.class, () -> SamplingSettings.defaults()
+                    .newSampler(model, java.util.Map.of(model.vocabulary().size(), 1f)), "not a token id");
             try (Sampler seeded = SamplingSettings.builder().seed(7).build().newSampler(model)) {
                 assertEquals(7, seeded.seed());
             }

@@ -186,6 +186,7 @@ class OpenAiServerTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertError(refused, 429, null);
                 assertTrue(refused.body().contains("queue_full"), refused.body());
+                assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null), "how long to wait");
             }
         }
     }

@@ -2,19 +2,26 @@ package io.github.panamallama.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.completions.CompletionUsage;
 import com.openai.models.models.Model;
 import io.github.panamallama.GenerationOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +76,36 @@ class ServerDefaultsTest {
                 reason + " after " + usage.completionTokens() + " tokens");
         assertTrue(usage.completionTokens() <= GenerationOptions.DEFAULT_MAX_TOKENS, "completion tokens " + usage.completionTokens());
         assertEquals(usage.promptTokens() + usage.completionTokens(), usage.totalTokens());
+    }
+
+    /** Defaults a newcomer relies on: loopback only, no key, health and metrics answering. */
+    @Test
+    void listensOnLoopbackWithHealthAndMetrics() throws Exception {
+        assertTrue(server.baseUrl().startsWith("http://127.0.0.1:"), server.baseUrl());
+        assertFalse(server.output().contains("API key required"), server.output());
+        HttpClient http = HttpClient.newHttpClient();
+        String root = server.baseUrl().replace("/v1", "");
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(root + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), health.body());
+        assertTrue(health.body().contains("\"status\":\"ok\""), health.body());
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(root + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        Map<String, Double> samples = PrometheusText.parse(metrics.body());
+        assertEquals(2.0, samples.get("panamallama_slots_total"), "the default --parallel");
+    }
+
+    /** A streamed request that cannot run is an error the SDK raises, not an empty stream. */
+    @Test
+    void streamedRequestThatCannotRunIsAnError() {
+        BadRequestException error = assertThrows(BadRequestException.class, () -> {
+            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                    ChatCompletionCreateParams.builder().model(modelId()).addUserMessage("Hello").temperature(3.0).build())) {
+                stream.stream().forEach(chunk -> {});
+            }
+        });
+        assertEquals("temperature", error.param().orElseThrow(), error.getMessage());
     }
 
     @Test

@@ -26,11 +26,20 @@ final class ServerProcess implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
-    /** The example server on this test's class path: a small context, the given slots and queue, model id "tiny-mistral". */
+    /**
+     * The example server on this test's class path: a small context, the given slots and queue,
+     * model id "tiny-mistral", and a token cap as large as the context.
+     */
     static ServerProcess start(Path model, int parallel, int queue) throws IOException {
-        return start(List.of("--model", model.toString(), "--port", "0",
-                "--parallel", Integer.toString(parallel), "--queue", Integer.toString(queue),
-                "--ctx-size", "1024", "--model-id", "tiny-mistral"));
+        return start(model, parallel, queue, List.of("--ctx-size", "1024", "--max-tokens", "1024"));
+    }
+
+    /** As {@link #start(Path, int, int)}, with {@code options} (context size included) instead of the small context. */
+    static ServerProcess start(Path model, int parallel, int queue, List<String> options) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--model", model.toString(), "--port", "0",
+                "--parallel", Integer.toString(parallel), "--queue", Integer.toString(queue), "--model-id", "tiny-mistral"));
+        all.addAll(options);
+        return start(all);
     }
 
     /** As the README starts it: the model and a port, every other option at its default. */
@@ -69,6 +78,30 @@ final class ServerProcess implements AutoCloseable {
 
     String baseUrl() {
         return baseUrl;
+    }
+
+    /** The port it listens on (loopback). */
+    int port() {
+        return java.net.URI.create(baseUrl).getPort();
+    }
+
+    /** Threads of the server process now (Linux: its /proc tasks). */
+    long threads() throws IOException {
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            return tasks.count();
+        }
+    }
+
+    /** Waits up to {@code millis} for a line of output containing {@code text}; whether one came. */
+    boolean awaitOutput(String text, long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            if (output().contains(text)) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return output().contains(text);
     }
 
     private void drain(BufferedReader lines) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.Sampler;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,12 +14,23 @@ import java.util.Set;
 final class Requests {
     private static final int MAX_STOP_STRINGS = 4;
     private static final int MAX_EMBEDDING_INPUTS = 256;
-    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+    /** OpenAI's range for a logit bias. */
+    private static final double MAX_LOGIT_BIAS = 100;
 
     private Requests() {}
 
     /** How to pick tokens; OpenAI's defaults where the request is silent. */
-    record Sampling(double temperature, double topP, Optional<Long> seed, double presencePenalty, double frequencyPenalty) {}
+    record Sampling(double temperature, double topP, Optional<Long> seed, double presencePenalty, double frequencyPenalty,
+                    Map<Integer, Float> logitBias) {}
+
+    /**
+     * The server's bounds on a generation.
+     *
+     * @param contextLength a longer {@code max_tokens} is refused
+     * @param maxTokens a larger {@code max_tokens} is lowered to this; a chat request without one gets it
+     */
+    record Limits(int contextLength, int maxTokens) {}
 
     /** What bounds a generation and what it must look like. */
     record Generation(int maxTokens, Sampling sampling, List<String> stop, Optional<OutputFormat> format,
@@ -38,7 +51,7 @@ final class Requests {
 
     record Embeddings(String model, List<String> inputs, boolean base64) {}
 
-    static Completion completion(JsonNode body, int contextLength) {
+    static Completion completion(JsonNode body, Limits limits) {
         Fields fields = new Fields(body);
         String model = fields.requiredString("model");
         List<String> prompts = fields.stringOrStrings("prompt", 1);
@@ -49,15 +62,16 @@ final class Requests {
             throw ApiException.invalid("prompt", "'prompt' must be one string (batches of prompts are not supported).");
         }
         fields.unsupported("suffix", "no fill-in-the-middle");
-        fields.unsupported("logprobs", "log probabilities are not returned");
+        noLogprobs(fields, "logprobs");
         fields.unsupported("best_of", "only one candidate is generated");
         if (fields.bool("echo", false)) {
             throw ApiException.invalid("echo", "'echo' is not supported by this server.");
         }
-        return new Completion(model, prompts.getFirst(), generation(fields, "max_tokens", 16, contextLength, false));
+        // OpenAI's default for a completion is 16 tokens.
+        return new Completion(model, prompts.getFirst(), generation(fields, "max_tokens", 16, limits, false));
     }
 
-    static Chat chat(JsonNode body, int contextLength) {
+    static Chat chat(JsonNode body, Limits limits) {
         Fields fields = new Fields(body);
         String model = fields.requiredString("model");
         JsonNode messages = fields.node("messages");
@@ -68,14 +82,14 @@ final class Requests {
         for (int i = 0; i < messages.size(); i++) {
             parsed.add(message(messages.get(i), "messages[" + i + "]"));
         }
-        fields.unsupported("tools", "no tool calling");
+        noTools(fields);
         fields.unsupported("functions", "no function calling");
-        fields.unsupported("logprobs", "log probabilities are not returned");
+        noLogprobs(fields, "logprobs");
+        fields.unsupported("top_logprobs", "log probabilities are not returned");
         String maxField = fields.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
         // OpenAI sets no limit on a chat reply; a base model would then run until the context is
-        // full, so a request without one gets the Java API's default (finish_reason "length").
-        return new Chat(model, List.copyOf(parsed),
-                generation(fields, maxField, GenerationOptions.DEFAULT_MAX_TOKENS, contextLength, true));
+        // full, so a request without one gets the server's cap (finish_reason "length").
+        return new Chat(model, List.copyOf(parsed), generation(fields, maxField, limits.maxTokens(), limits, true));
     }
 
     static Embeddings embeddings(JsonNode body) {
@@ -96,21 +110,46 @@ final class Requests {
         return new Embeddings(model, inputs, encoding.equals("base64"));
     }
 
+    /** An empty {@code tools} list (some clients always send one) asks for nothing; tool calling itself is not supported. */
+    private static void noTools(Fields fields) {
+        JsonNode tools = fields.node("tools");
+        if (tools != null && !(tools.isArray() && tools.isEmpty())) {
+            throw ApiException.invalid("tools", "'tools' is not supported by this server: no tool calling (an empty list is accepted).");
+        }
+        fields.optionalString("tool_choice").filter(choice -> !choice.equals("none") && !choice.equals("auto")).ifPresent(choice -> {
+            throw ApiException.invalid("tool_choice", "'tool_choice' '" + choice + "' needs tools; this server has no tool calling.");
+        });
+    }
+
+    /** {@code logprobs: false} (or null) asks for nothing and is accepted; anything else is refused. */
+    private static void noLogprobs(Fields fields, String name) {
+        JsonNode value = fields.node(name);
+        if (value != null && !(value.isBoolean() && !value.booleanValue())) {
+            throw ApiException.invalid(name, "'" + name + "' is not supported by this server: log probabilities are not returned.");
+        }
+    }
+
     private static Message message(JsonNode node, String where) {
         if (node == null || !node.isObject()) {
             throw ApiException.invalid(where, where + " must be an object with 'role' and 'content'.");
         }
         Fields fields = new Fields(node);
         String role = fields.optionalString("role").orElseThrow(() -> ApiException.invalid(where + ".role", where + " has no 'role'."));
-        if (!ROLES.contains(role)) {
-            throw ApiException.invalid(where + ".role", "Unsupported role '" + role + "'; use one of " + ROLES + ".");
+        if (role.equals("tool")) {
+            throw ApiException.invalid(where + ".role", "'tool' messages answer tool calls, and this server has no tool calling;"
+                    + " use system, developer, user or assistant.");
         }
+        if (!ROLES.contains(role)) {
+            throw ApiException.invalid(where + ".role", "Unsupported role '" + role + "'; use system, developer, user or assistant.");
+        }
+        // OpenAI's newer name for system instructions; chat templates know only "system".
+        String templateRole = role.equals("developer") ? "system" : role;
         JsonNode content = fields.node("content");
         if (content == null) {
             throw ApiException.invalid(where + ".content", where + " has no 'content'.");
         }
         if (content.isTextual()) {
-            return new Message(role, content.textValue());
+            return new Message(templateRole, content.textValue());
         }
         if (content.isArray()) {
             // Content parts: only text parts can reach a text-only model.
@@ -121,22 +160,25 @@ final class Requests {
                 }
                 text.append(part.get("text").textValue());
             }
-            return new Message(role, text.toString());
+            return new Message(templateRole, text.toString());
         }
         throw ApiException.invalid(where + ".content", where + ".content must be a string or an array of text parts.");
     }
 
-    private static Generation generation(Fields fields, String maxTokensField, int defaultMax, int contextLength, boolean chat) {
+    private static Generation generation(Fields fields, String maxTokensField, int defaultMax, Limits limits, boolean chat) {
         if (fields.integer("n", 1, 1, Integer.MAX_VALUE) != 1) {
             throw ApiException.invalid("n", "'n' must be 1: one choice per request.");
         }
-        int maxTokens = fields.integer(maxTokensField, Math.min(defaultMax, contextLength), 1, contextLength);
+        int contextLength = limits.contextLength();
+        int asked = fields.integer(maxTokensField, Math.min(defaultMax, contextLength), 1, contextLength);
+        int maxTokens = Math.min(asked, limits.maxTokens());
         Sampling sampling = new Sampling(
                 fields.number("temperature", 1.0, 0.0, 2.0),
                 fields.number("top_p", 1.0, 0.0, 1.0),
                 seed(fields),
                 fields.number("presence_penalty", 0.0, -2.0, 2.0),
-                fields.number("frequency_penalty", 0.0, -2.0, 2.0));
+                fields.number("frequency_penalty", 0.0, -2.0, 2.0),
+                logitBias(fields));
         List<String> stop = fields.stringOrStrings("stop", MAX_STOP_STRINGS);
         try {
             GenerationOptions.builder().stopStrings(stop).build(); // the library's check, answered as a 400
@@ -160,6 +202,33 @@ final class Requests {
             throw ApiException.invalid("seed", "'seed' must be 0.." + Sampler.RANDOM_SEED + ", got " + seed.get() + ".");
         }
         return seed;
+    }
+
+    /** OpenAI's {@code logit_bias}: token ids (as JSON keys) to a bias in -100..100, added to the logits. */
+    private static Map<Integer, Float> logitBias(Fields fields) {
+        JsonNode node = fields.node("logit_bias");
+        if (node == null) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw ApiException.invalid("logit_bias", "'logit_bias' must be an object of token ids to numbers.");
+        }
+        Map<Integer, Float> biases = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            int token;
+            try {
+                token = Integer.parseInt(entry.getKey());
+            } catch (NumberFormatException e) {
+                throw ApiException.invalid("logit_bias", "'logit_bias' keys must be token ids, got '" + entry.getKey() + "'.");
+            }
+            JsonNode bias = entry.getValue();
+            if (token < 0 || !bias.isNumber() || !(Math.abs(bias.doubleValue()) <= MAX_LOGIT_BIAS)) {
+                throw ApiException.invalid("logit_bias", "'logit_bias' maps token ids (>= 0) to numbers in -100..100, got "
+                        + entry.getKey() + ": " + bias + ".");
+            }
+            biases.put(token, bias.floatValue());
+        }
+        return Map.copyOf(biases);
     }
 
     private static Optional<OutputFormat> outputFormat(JsonNode node) {

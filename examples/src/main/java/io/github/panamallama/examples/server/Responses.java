@@ -44,4 +44,8 @@ final class Responses {
     record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {}
 
     record ModelList(String object, List<Model> data) {}
+
+    /** {@code GET /health}: {@code ok} or {@code shutting_down}, and how busy the slots are. */
+    record Health(String status, @JsonProperty("slots_total") int slotsTotal, @JsonProperty("slots_busy") int slotsBusy,
+                  @JsonProperty("queue_depth") int queueDepth) {}
 }

@@ -7,21 +7,30 @@ import io.github.panamallama.ModelOptions;
 import io.github.panamallama.examples.Examples;
 import io.github.panamallama.examples.ModelOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code scripts/example server}: the OpenAI-compatible HTTP server. */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {"An OpenAI-compatible HTTP server: /v1/models, /v1/completions, /v1/chat/completions "
-                + "(stream: true gives server-sent events), /v1/embeddings.",
+                + "(stream: true gives server-sent events), /v1/embeddings; /health and /metrics (Prometheus).",
                 "Requests run in --parallel slots (one context each); up to --queue more wait; beyond that "
-                + "the server answers 429 at once. Ctrl-C shuts down gracefully.",
-                "A chat request without max_tokens gets up to " + GenerationOptions.DEFAULT_MAX_TOKENS
-                + " tokens (finish_reason \"length\" when cut); a completion, OpenAI's 16."})
+                + "the server answers 429 at once. A client that hangs up stops its generation. "
+                + "One JSON access-log line per request goes to standard output. Ctrl-C shuts down gracefully.",
+                "A chat request without max_tokens gets --max-tokens tokens (finish_reason \"length\" when cut); "
+                + "a completion, OpenAI's 16."})
 public final class ServerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ModelOption modelOption;
 
@@ -48,6 +57,46 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--model-id", description = "The model name clients must send (default: the file name).")
     String modelId;
 
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "" + GenerationOptions.DEFAULT_MAX_TOKENS,
+            description = "The most tokens one request generates: a larger max_tokens is lowered to it, "
+                    + "a chat request without one gets it (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "The longest one request may take, waiting for a slot included; a generation still "
+                    + "running then ends with finish_reason \"length\" (default: ${DEFAULT-VALUE}).")
+    int requestTimeoutSeconds;
+
+    @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "The longest a client may take to send a whole request, and to keep an idle "
+                    + "connection open (default: ${DEFAULT-VALUE}).")
+    int readTimeoutSeconds;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1024",
+            description = "Open connections beyond which new ones are closed at once (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:PANAMA_LLAMA_API_KEY}",
+            description = "Require 'Authorization: Bearer KEY' on every request but GET /health "
+                    + "(default: the PANAMA_LLAMA_API_KEY environment variable; unset = no key).")
+    String apiKey;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "30",
+            description = "On Ctrl-C or SIGTERM, how long running requests may finish before they are ended "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int shutdownGraceSeconds;
+
+    /** The options as settings, checked before the model loads. */
+    private ServerSettings settings() {
+        try {
+            return new ServerSettings(host, port, parallel, queue, maxTokens,
+                    Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds), maxConnections,
+                    Optional.ofNullable(apiKey).filter(key -> !key.isEmpty()), Duration.ofSeconds(shutdownGraceSeconds));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     /** The server on its own, without the examples' command tree: the server jar's Main-Class. */
     public static void main(String[] args) {
         System.exit(Examples.commandLine(new ServerCommand()).setCommandName("panama-llama-server").execute(args));
@@ -55,6 +104,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ServerSettings settings = settings();
         Path path = modelOption.resolve();
         LlamaModel model = LlamaModel.load(path,
                 ModelOptions.builder().progressListener(ModelOption.loadProgress()).build());
@@ -64,7 +114,7 @@ public final class ServerCommand implements Callable<Integer> {
         int perSlot = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
         ContextOptions.Builder options = ContextOptions.builder().contextLength(contextLength).threads(perSlot);
         String id = modelId != null ? modelId : path.getFileName().toString().replaceFirst("\\.gguf$", "");
-        OpenAiServer server = OpenAiServer.start(new LlamaEngine(model, id, parallel, options.build()), host, port, parallel, queue);
+        OpenAiServer server = OpenAiServer.start(new LlamaEngine(model, id, parallel, options.build()), settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("shutting down: refusing new requests, finishing running ones");
@@ -73,7 +123,8 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.flush();
             stopped.countDown();
         }, "server-shutdown"));
-        System.out.printf("serving %s on http://%s:%d/v1 (%d slots, queue %d)%n", id, host, server.port(), parallel, queue);
+        System.out.printf("serving %s on http://%s:%d/v1 (%d slots, queue %d%s)%n", id, host, server.port(), parallel, queue,
+                settings.apiKey().isPresent() ? ", API key required" : "");
         System.out.flush();
         stopped.await();
         return 0;

@@ -1,0 +1,164 @@
+package io.github.panamallama.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.NotFoundException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.models.Model;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What an operator uses: /health, /metrics, the access log, /v1/models/{id}, and the API key. */
+class ServerOperationsTest {
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static final ObjectMapper json = new ObjectMapper();
+    private static final String KEY = "sk-test-" + Long.toHexString(System.nanoTime());
+    static ServerProcess server;
+    static OpenAIClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerProcess.start(TestFixtures.tinyMistralF16(), 2, 2, List.of("--ctx-size", "1024", "--api-key", KEY));
+        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey(KEY).maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            assertEquals(143, server.stop(), server.output());
+        }
+    }
+
+    @Test
+    void theApiKeyIsRequiredAndChecked() throws Exception {
+        assertTrue(server.output().contains("API key required"), server.output());
+        try (SdkClient wrong = SdkClient.of(server, KEY + "x")) {
+            UnauthorizedException refused = assertThrows(UnauthorizedException.class, () -> wrong.api().models().list());
+            assertEquals("invalid_api_key", refused.code().orElseThrow());
+        }
+        assertEquals(401, get("/v1/models", null).statusCode());
+        assertEquals(401, get("/metrics", "Bearer " + KEY.substring(1)).statusCode());
+        assertEquals(401, get("/metrics", KEY).statusCode(), "the key without 'Bearer'");
+        assertEquals(200, get("/metrics", "Bearer " + KEY).statusCode());
+        assertEquals(200, get("/health", null).statusCode(), "health needs no key");
+        assertEquals(List.of("tiny-mistral"), client.models().list().data().stream().map(Model::id).toList());
+    }
+
+    @Test
+    void healthTellsTheSlots() throws Exception {
+        HttpResponse<String> health = get("/health", null);
+        assertEquals(200, health.statusCode());
+        JsonNode body = json.readTree(health.body());
+        assertEquals("ok", body.get("status").asText());
+        assertEquals(2, body.get("slots_total").asInt());
+        assertTrue(body.get("slots_busy").asInt() >= 0 && body.get("slots_busy").asInt() <= 2, health.body());
+        assertTrue(body.get("queue_depth").isInt(), health.body());
+    }
+
+    @Test
+    void oneModelByItsId() {
+        Model model = client.models().retrieve("tiny-mistral");
+        assertEquals("tiny-mistral", model.id());
+        assertEquals("panama-llama", model.ownedBy());
+        NotFoundException missing = assertThrows(NotFoundException.class, () -> client.models().retrieve("gpt-4o"));
+        assertTrue(missing.getMessage().contains("gpt-4o"), missing.getMessage());
+    }
+
+    @Test
+    void metricsParseAndCountWhatHappened() throws Exception {
+        Map<String, Double> before = PrometheusText.parse(metrics());
+        client.completions().create(CompletionCreateParams.builder().model("tiny-mistral").prompt("Hello")
+                .maxTokens(5).temperature(0.0).build());
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("tiny-mistral").addUserMessage("Hi").maxCompletionTokens(6)
+                        .temperature(0.0).build())) {
+            stream.stream().forEach(chunk -> {});
+        }
+        Map<String, Double> after = PrometheusText.parse(metrics());
+
+        String completions = "panamallama_requests_total{endpoint=\"/v1/completions\",status=\"200\"}";
+        assertEquals(before.getOrDefault(completions, 0.0) + 1, after.get(completions), after.toString());
+        assertTrue(after.get("panamallama_generated_tokens_total") >= before.getOrDefault("panamallama_generated_tokens_total", 0.0) + 5,
+                after.toString());
+        assertTrue(after.get("panamallama_prompt_tokens_total") > before.getOrDefault("panamallama_prompt_tokens_total", 0.0));
+        assertEquals(2.0, after.get("panamallama_slots_total"));
+        for (String gauge : List.of("panamallama_queue_depth", "panamallama_slots_busy", "panamallama_connections_open")) {
+            assertTrue(after.get(gauge) >= 0, gauge);
+        }
+        for (String histogram : List.of("panamallama_time_to_first_token_seconds", "panamallama_generation_tokens_per_second")) {
+            double count = after.get(histogram + "_count");
+            double countBefore = before.getOrDefault(histogram + "_count", 0.0);
+            assertTrue(count >= countBefore + 1, histogram + " observed the generations: " + countBefore + " -> " + count);
+            assertEquals(count, after.get(histogram + "_bucket{le=\"+Inf\"}"), histogram);
+            double previous = 0;
+            for (Map.Entry<String, Double> sample : after.entrySet()) {
+                if (sample.getKey().startsWith(histogram + "_bucket")) {
+                    assertTrue(sample.getValue() >= previous, "cumulative buckets: " + sample.getKey());
+                    previous = sample.getValue();
+                }
+            }
+            assertTrue(after.get(histogram + "_sum") > 0, histogram);
+        }
+    }
+
+    /** One JSON line per request on standard output, with what an operator needs. */
+    @Test
+    void theAccessLogHasAJsonLinePerRequest() throws Exception {
+        client.completions().create(CompletionCreateParams.builder().model("tiny-mistral").prompt("Access log")
+                .maxTokens(3).temperature(0.0).build());
+        assertTrue(server.awaitOutput("\"path\":\"/v1/completions\"", 2_000), server.output());
+        JsonNode line = server.output().lines().filter(l -> l.startsWith("{") && l.contains("\"path\":\"/v1/completions\""))
+                .map(ServerOperationsTest::parse).reduce((first, second) -> second).orElseThrow();
+        assertEquals("POST", line.get("method").asText());
+        assertEquals(200, line.get("status").asInt());
+        assertEquals("completed", line.get("outcome").asText());
+        assertEquals(3, line.get("completion_tokens").asInt());
+        assertTrue(line.get("prompt_tokens").asInt() > 0, line.toString());
+        assertTrue(line.get("duration_ms").asLong() >= line.get("ttft_ms").asLong(), line.toString());
+        assertTrue(line.get("time").asText().endsWith("Z"), line.toString());
+        assertTrue(line.get("remote").asText().contains("127.0.0.1"), line.toString());
+    }
+
+    private static String metrics() throws Exception {
+        HttpResponse<String> response = get("/metrics", "Bearer " + KEY);
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+        return response.body();
+    }
+
+    private static HttpResponse<String> get(String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl().replace("/v1", "") + path));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return json.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(line, e);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.github.panamallama.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import io.github.panamallama.LlamaModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Request fields OpenAI clients send that once got a 400 or were silently ignored:
+ * {@code tools: []}, {@code logprobs: false}, {@code logit_bias}, the {@code developer} role.
+ */
+class ServerRequestFieldsTest {
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static final ObjectMapper json = new ObjectMapper();
+    static ServerProcess server;
+    static OpenAIClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 4);
+        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("unused").maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            assertEquals(143, server.stop(), server.output());
+        }
+    }
+
+    @Test
+    void emptyToolsAndLogprobsFalseAskForNothingAndAreAccepted() throws Exception {
+        String chat = "{\"model\":\"tiny-mistral\",\"max_tokens\":3,\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                + "\"tools\":[],\"tool_choice\":\"none\",\"logprobs\":false}";
+        HttpResponse<String> accepted = post("/chat/completions", chat);
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertEquals(200, post("/completions", "{\"model\":\"tiny-mistral\",\"prompt\":\"Hi\",\"max_tokens\":2,\"logprobs\":false}")
+                .statusCode());
+        // What they would ask for is still refused, naming the field.
+        assertError(post("/chat/completions", chat.replace("\"logprobs\":false", "\"logprobs\":true")), "logprobs");
+        assertError(post("/chat/completions", chat.replace("\"tools\":[]",
+                "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]")), "tools");
+        HttpResponse<String> tool = post("/chat/completions", "{\"model\":\"tiny-mistral\",\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"tool\",\"content\":\"42\",\"tool_call_id\":\"c1\"}]}");
+        assertError(tool, "messages[1].role");
+        assertTrue(tool.body().contains("tool calling"), tool.body());
+    }
+
+    /** A +100 bias on one token makes greedy decoding pick it: the bias reaches the sampler. */
+    @Test
+    void logitBiasIsHonoured() throws Exception {
+        String unbiased = firstToken("{}");
+        int token;
+        String piece;
+        try (LlamaModel model = LlamaModel.load(TestFixtures.tinyMistralF16())) {
+            int chosen = -1;
+            for (int id = 300; id < model.vocabulary().size(); id++) {
+                String text = model.vocabulary().tokenPiece(id);
+                if (text.matches(" ?[a-z]{3,}") && !text.equals(unbiased)) {
+                    chosen = id;
+                    break;
+                }
+            }
+            assertTrue(chosen > 0, "a plain word token in the vocabulary");
+            token = chosen;
+            piece = model.vocabulary().tokenPiece(token);
+        }
+        assertEquals(piece, firstToken("{\"" + token + "\": 100}"));
+        assertNotEquals(piece, unbiased);
+        assertError(post("/completions", "{\"model\":\"tiny-mistral\",\"prompt\":\"x\",\"logit_bias\":{\"5\":101}}"), "logit_bias");
+        assertError(post("/completions", "{\"model\":\"tiny-mistral\",\"prompt\":\"x\",\"logit_bias\":{\"fox\":1}}"), "logit_bias");
+    }
+
+    /** OpenAI's newer name for system instructions: the same prompt, so the same greedy answer. */
+    @Test
+    void theDeveloperRoleIsTheSystemRole() {
+        String asDeveloper = client.chat().completions().create(ChatCompletionCreateParams.builder().model("tiny-mistral")
+                .addDeveloperMessage("Answer in French.").addUserMessage("What is a fox?").maxCompletionTokens(8).temperature(0.0)
+                .build()).choices().getFirst().message().content().orElseThrow();
+        String asSystem = client.chat().completions().create(ChatCompletionCreateParams.builder().model("tiny-mistral")
+                .addSystemMessage("Answer in French.").addUserMessage("What is a fox?").maxCompletionTokens(8).temperature(0.0)
+                .build()).choices().getFirst().message().content().orElseThrow();
+        assertEquals(asSystem, asDeveloper);
+        assertTrue(!asSystem.isEmpty());
+    }
+
+    private static String firstToken(String logitBias) throws Exception {
+        HttpResponse<String> response = post("/completions", "{\"model\":\"tiny-mistral\",\"prompt\":\"Once upon a time\","
+                + "\"max_tokens\":1,\"temperature\":0,\"logit_bias\":" + logitBias + "}");
+        assertEquals(200, response.statusCode(), response.body());
+        return json.readTree(response.body()).at("/choices/0/text").asText();
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertError(HttpResponse<String> response, String param) throws Exception {
+        assertEquals(400, response.statusCode(), response.body());
+        JsonNode error = json.readTree(response.body()).get("error");
+        assertEquals(param, error.get("param").textValue(), response.body());
+    }
+}
