@@ -36,7 +36,9 @@ public final class RpcSplitRun {
         printPlacementLog();
         ModelOptions.Builder options = ModelOptions.builder();
         if (servers.length > 0) {
-            options.rpcServers(servers).gpuLayers(gpuLayers);
+            float[] equalShares = new float[servers.length];
+            Arrays.fill(equalShares, 1);
+            options.rpcServers(servers).gpuLayers(gpuLayers).tensorSplit(equalShares);
         }
         try (LlamaModel loaded = LlamaModel.load(model, options.build())) {
             double best = 0;

@@ -32,12 +32,13 @@ class RpcSplitTest {
     @Test
     void splitAcrossTwoServersAndTheCpuGeneratesTheLocalTokens() throws Exception {
         int layers = layerCount();
-        String local = run(List.of(Integer.toString(layers - 1)), List.of());
+        String local = run(List.of("0"), List.of());
         try (RpcServers servers = RpcServers.start(2, work)) {
-            // All layers but the first go to the servers; the first and the output stay on the CPU.
-            String split = run(List.of(Integer.toString(layers - 1)), servers.endpoints());
+            // The repeating layers go to the servers in equal shares (one each for the fixture's
+            // two); the embeddings and the output layer stay on the local CPU.
+            String split = run(List.of(Integer.toString(layers)), servers.endpoints());
             assertEquals(line(local, "tokens: "), line(split, "tokens: "), split);
-            assertTrue(split.contains("offloaded " + (layers - 1) + "/" + (layers + 1) + " layers"), split);
+            assertTrue(split.contains("offloaded " + layers + "/" + (layers + 1) + " layers"), split);
             for (String endpoint : servers.endpoints()) {
                 assertTrue(split.lines().anyMatch(l -> l.contains(endpoint) && l.contains("model buffer size")),
                         "no layers on " + endpoint + ":\n" + split);
