@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * has the RPC backend). The generating runs are forked JVMs (RpcSplitRun): llama.cpp aborts the
  * process when a server fails mid-way, which must never take the test JVM with it.
  */
+@EnabledIfSystemProperty(named = "panamallama.sourceBuildPass", matches = "true",
+        disabledReason = "runs in the source-build test pass (tests/pom.xml, source-build-tests)")
 class RpcSplitTest {
     private static final int TOKENS = 32;
     private static final int RUN_TIMEOUT_SECONDS = 300;
