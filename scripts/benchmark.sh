@@ -12,6 +12,10 @@
 # Usage: scripts/benchmark.sh [MODEL.gguf] [ROUNDS]   (default: the tiny-Mistral fixture, 5 rounds)
 #        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server under 1 and 4 streaming
 #                                                    clients: requests/s, time to first token
+#        scripts/benchmark.sh --rpc [MODEL.gguf] [ROUNDS] [TOKENS]   greedy tokens/s locally against
+#            a split across two ggml-rpc-server processes on 127.0.0.1 (repeating layers on the
+#            servers, output on the CPU); needs the source build that ./mvnw verify makes
+#            (build/source-build) or scripts/build-llama-cpp.sh
 #        scripts/benchmark.sh --jmh [JMH OPTIONS]    JMH microbenchmarks of per-call costs through
 #            the API: tokenize, detokenize, token pieces, a sampler step, a logits copy (vocabulary
 #            2000 and 32000), one decode; all but the pieces also as raw FFM downcalls, decode also
@@ -38,6 +42,20 @@ if [ "${1:-}" = "--server" ]; then
   exec "$java" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dpanamallama.home="$root" \
     -cp "tests/target/test-classes:tests/target/classes:$(cat tests/target/test.classpath)" \
     io.github.panamallama.tests.ServerLoadBenchmark "$@"
+fi
+if [ "${1:-}" = "--rpc" ]; then
+  # The RPC benchmark lives in the tests module too; the RPC backend is in the source build only:
+  # the checkout's own, else the view the tests module's second pass builds.
+  [ -f tests/target/test.classpath ] && [ -d tests/target/test-classes ] \
+    || { echo "not built: run ./mvnw verify -DskipTests first" >&2; exit 1; }
+  shift
+  home="$root"
+  [ -x build/natives/cmake/ggml-rpc-server ] || home="$root/build/source-build"
+  [ -x "$home/build/natives/cmake/ggml-rpc-server" ] \
+    || { echo "no source build with ggml-rpc-server: run scripts/build-llama-cpp.sh or ./mvnw verify" >&2; exit 1; }
+  exec "$java" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dpanamallama.home="$home" \
+    -cp "tests/target/test-classes:tests/target/classes:$(cat tests/target/test.classpath)" \
+    io.github.panamallama.tests.RpcBenchmark "$@"
 fi
 # Everything else is in the benchmarks module, whose build writes its class path (benchmarks/pom.xml,
 # benchmark-classpath).

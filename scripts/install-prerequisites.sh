@@ -3,7 +3,8 @@
 # Idempotent: a tool already on PATH is left alone, whoever installed it.
 # Usage: scripts/install-prerequisites.sh [--help]
 #   npm            fetches the pinned prebuilt llama.cpp (scripts/fetch-natives.sh)
-#   gcc, cmake     native test harnesses; the llama.cpp submodule build
+#   gcc, g++, cmake  native test harnesses; llama.cpp built from source (scripts/build-llama-cpp.sh)
+#   ccache         keeps that build quick on later runs on the same machine
 #   spm_train/spm_encode (sentencepiece)  the fixture tokenizer and the tokenizer cross-check
 #   git, openssl   unpacking the v0.5.0 header bundle; integrity checks
 #   tmux           scripts/chat-tmux-demo.sh and its test (the chat example in a real terminal)
@@ -14,7 +15,7 @@ case "${1:-}" in
   ?*) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
 esac
 declare -A package_of=(
-  [npm]=npm [gcc]=gcc [g++]=g++ [cmake]=cmake [make]=make
+  [npm]=npm [gcc]=gcc [g++]=g++ [cmake]=cmake [make]=make [ccache]=ccache
   [spm_train]=sentencepiece [spm_encode]=sentencepiece [git]=git [openssl]=openssl [tmux]=tmux
 )
 missing=()

@@ -13,10 +13,12 @@ import io.github.panamallama.internal.llama.llama_model_kv_override;
 import io.github.panamallama.internal.llama.llama_model_params;
 import io.github.panamallama.internal.llama.llama_progress_callback;
 import io.github.panamallama.internal.runtime.NativeLog;
+import io.github.panamallama.internal.runtime.RpcDevices;
 import io.github.panamallama.internal.text.NativeText;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,12 +77,15 @@ public final class LlamaModel implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         LlamaRuntime.get();
         checkGgufFile(path, options);
+        checkTensorSplit(path, options);
+        List<MemorySegment> devices = devices(path, options);
         Lifetime lifetime = new Lifetime("LlamaModel " + path.getFileName());
         ProgressRelay relay = new ProgressRelay(options.progressListener().orElse(null));
         MemorySegment handle;
         try (Arena call = Arena.ofConfined(); NativeLog.ErrorCapture errors = NativeLog.captureErrors()) {
             MemorySegment params = llama_model_default_params(call);
             applyOptions(params, options, call);
+            applyDevices(params, devices, options.tensorSplit(), call);
             if (relay.listener != null) {
                 llama_model_params.progress_callback(params,
                         llama_progress_callback.allocate(relay::onProgress, call));
@@ -129,6 +134,45 @@ public final class LlamaModel implements AutoCloseable {
                 writeOverride(llama_model_kv_override.asSlice(array, i), overrides.get(i));
             }
             llama_model_params.kv_overrides(params, array);
+        }
+    }
+
+    /** Empty for llama.cpp's own choice; with RPC servers, their devices then the local GPUs. */
+    private static List<MemorySegment> devices(Path path, ModelOptions options) {
+        if (options.rpcServers().isEmpty()) {
+            return List.of();
+        }
+        try {
+            return RpcDevices.forServers(options.rpcServers(), LlamaRuntime.get().library());
+        } catch (IllegalStateException e) {
+            throw new ModelLoadException(path, e.getMessage(), e);
+        }
+    }
+
+    private static void checkTensorSplit(Path path, ModelOptions options) {
+        long max = llama_max_devices();
+        if (options.tensorSplit().size() > max) {
+            throw new ModelLoadException(path, "tensorSplit has " + options.tensorSplit().size()
+                    + " shares, but llama.cpp takes at most " + max + " devices");
+        }
+    }
+
+    private static void applyDevices(MemorySegment params, List<MemorySegment> devices, List<Float> split, Arena call) {
+        if (!devices.isEmpty()) {
+            // A NULL-terminated array: allocate one more, zeroed, as the terminator.
+            MemorySegment array = call.allocate(ValueLayout.ADDRESS, devices.size() + 1L);
+            for (int i = 0; i < devices.size(); i++) {
+                array.setAtIndex(ValueLayout.ADDRESS, i, devices.get(i));
+            }
+            llama_model_params.devices(params, array);
+        }
+        if (!split.isEmpty()) {
+            // llama.cpp reads llama_max_devices() floats; the unnamed devices get share 0.
+            MemorySegment shares = call.allocate(ValueLayout.JAVA_FLOAT, llama_max_devices());
+            for (int i = 0; i < split.size(); i++) {
+                shares.setAtIndex(ValueLayout.JAVA_FLOAT, i, split.get(i));
+            }
+            llama_model_params.tensor_split(params, shares);
         }
     }
 

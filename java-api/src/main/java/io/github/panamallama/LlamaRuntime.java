@@ -78,6 +78,14 @@ public final class LlamaRuntime {
         return llama_supports_gpu_offload();
     }
 
+    /**
+     * Whether this llama.cpp has the RPC backend, which {@link ModelOptions.Builder#rpcServers}
+     * needs: a build with {@code GGML_RPC=ON} (the project's CMake build); the prebuilt release has none.
+     */
+    public boolean supportsRpc() {
+        return llama_supports_rpc();
+    }
+
     /** Initialisation outcome, computed once: the runtime or the reason there is none. */
     private record Outcome(LlamaRuntime value, NativeLibraryException failure) {
         LlamaRuntime runtime() {

@@ -1,6 +1,7 @@
 package io.github.panamallama;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +17,11 @@ import java.util.Optional;
  * @param checkTensors validate the tensor data while loading
  * @param metadataOverrides GGUF metadata values to replace
  * @param progressListener told about load progress, may cancel; empty for none
+ * @param rpcServers remote machines running {@code ggml-rpc-server} whose devices take part of the
+ *     model (needs a llama.cpp built with {@code GGML_RPC=ON}); they come first in the device
+ *     list, before local GPUs, as in llama.cpp itself. Empty for none
+ * @param tensorSplit the share of the offloaded layers each device takes, in device order
+ *     (RPC servers, then local GPUs); empty splits by free memory, as llama.cpp does
  */
 public record ModelOptions(
         Optional<Boolean> useMmap,
@@ -26,7 +32,9 @@ public record ModelOptions(
         boolean vocabOnly,
         boolean checkTensors,
         List<MetadataOverride> metadataOverrides,
-        Optional<LoadProgressListener> progressListener) {
+        Optional<LoadProgressListener> progressListener,
+        List<RpcServer> rpcServers,
+        List<Float> tensorSplit) {
 
     public ModelOptions {
         if (mainGpu < 0) {
@@ -36,6 +44,16 @@ public record ModelOptions(
             throw new IllegalArgumentException("splitMode is null");
         }
         metadataOverrides = List.copyOf(metadataOverrides);
+        rpcServers = List.copyOf(rpcServers);
+        tensorSplit = List.copyOf(tensorSplit);
+        for (float share : tensorSplit) {
+            if (!(share >= 0 && Float.isFinite(share))) {
+                throw new IllegalArgumentException("tensorSplit shares must be finite and >= 0: " + tensorSplit);
+            }
+        }
+        if (!tensorSplit.isEmpty() && tensorSplit.stream().allMatch(share -> share == 0)) {
+            throw new IllegalArgumentException("tensorSplit needs at least one share above 0: " + tensorSplit);
+        }
         for (int i = 0; i < metadataOverrides.size(); i++) {
             for (int j = 0; j < i; j++) {
                 if (metadataOverrides.get(i).key().equals(metadataOverrides.get(j).key())) {
@@ -64,6 +82,8 @@ public record ModelOptions(
         private boolean checkTensors;
         private final List<MetadataOverride> overrides = new ArrayList<>();
         private LoadProgressListener progressListener;
+        private List<RpcServer> rpcServers = List.of();
+        private List<Float> tensorSplit = List.of();
 
         private Builder() {}
 
@@ -128,9 +148,36 @@ public record ModelOptions(
             return this;
         }
 
+        /**
+         * Remote {@code ggml-rpc-server} endpoints, each {@code host:port}; layers offloaded with
+         * {@link #gpuLayers(int)} are spread over their devices (and local GPUs).
+         *
+         * @throws IllegalArgumentException naming the first endpoint that is not {@code host:port}
+         */
+        public Builder rpcServers(String... endpoints) {
+            this.rpcServers = Arrays.stream(endpoints).map(RpcServer::parse).toList();
+            return this;
+        }
+
+        /** Remote {@code ggml-rpc-server} endpoints; see {@link #rpcServers(String...)}. */
+        public Builder rpcServers(List<RpcServer> servers) {
+            this.rpcServers = List.copyOf(servers);
+            return this;
+        }
+
+        /** Shares of the offloaded layers per device, in device order (RPC servers first). */
+        public Builder tensorSplit(float... shares) {
+            List<Float> list = new ArrayList<>(shares.length);
+            for (float share : shares) {
+                list.add(share);
+            }
+            this.tensorSplit = list;
+            return this;
+        }
+
         public ModelOptions build() {
             return new ModelOptions(useMmap, useMlock, gpuLayers, splitMode, mainGpu, vocabOnly,
-                    checkTensors, overrides, Optional.ofNullable(progressListener));
+                    checkTensors, overrides, Optional.ofNullable(progressListener), rpcServers, tensorSplit);
         }
     }
 }

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The project's own CMake logic, as far as a machine without the submodule can check it:
- * the top-level CMakeLists.txt is configured in a scratch copy of the project.
+ * The project's own CMake logic around the source tree: the top-level CMakeLists.txt is
+ * configured in a scratch copy of the project. (The real build from the fetched v0.5.0 tree is
+ * tested by the second test pass, SourceBuildTest and friends.)
  */
 class CMakeBuildTest {
     @TempDir
@@ -43,9 +44,31 @@ class CMakeBuildTest {
         assertTrue(output.contains("llama.cpp/ is version '0.7.0', but the bindings are generated for 0.5.0"), output);
     }
 
-    private String configureMustFail() throws Exception {
-        var result = NativeToolchain.ProcessResult.run(List.of("cmake", "-S", project.toString(),
-                "-B", project.resolve("build").toString()), 120);
+    @Test
+    void namedSourceTreeOfAnotherReleaseIsRefused() throws Exception {
+        Path tree = Files.createDirectories(project.resolve("elsewhere"));
+        Files.writeString(tree.resolve("CMakeLists.txt"),
+                "set(LLAMA_VERSION_MAJOR 0)\nset(LLAMA_VERSION_MINOR 4)\nset(LLAMA_VERSION_PATCH 2)\n");
+        // CMake wraps long messages: compare with the line breaks as spaces.
+        String output = configureMustFail("-DLLAMA_CPP_SOURCE_DIR=" + tree).replaceAll("\\s+", " ");
+        assertTrue(output.contains("LLAMA_CPP_SOURCE_DIR " + tree + " is version '0.4.2', but the bindings are generated for 0.5.0"),
+                output);
+    }
+
+    @Test
+    void fetchedTreeIsTheFallbackSource() throws Exception {
+        Path fetched = Files.createDirectories(project.resolve("build").resolve("llama.cpp-v0.5.0"));
+        Files.writeString(fetched.resolve("CMakeLists.txt"),
+                "set(LLAMA_VERSION_MAJOR 0)\nset(LLAMA_VERSION_MINOR 6)\nset(LLAMA_VERSION_PATCH 0)\n");
+        String output = configureMustFail();
+        assertTrue(output.contains("build/llama.cpp-v0.5.0/ is version '0.6.0'"), output);
+    }
+
+    private String configureMustFail(String... options) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("cmake", "-S", project.toString(),
+                "-B", project.resolve("build").resolve("cmake").toString()));
+        command.addAll(List.of(options));
+        var result = NativeToolchain.ProcessResult.run(command, 120);
         assertNotEquals(0, result.exitCode(), result.output());
         return result.output();
     }

@@ -1182,6 +1182,67 @@ public class llama_h extends llama_h$shared {
         }
     }
 
+    private static class ggml_backend_reg_dev_get {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            llama_h.C_POINTER,
+            llama_h.C_POINTER,
+            llama_h.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("ggml_backend_reg_dev_get").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ggml_backend_dev_t ggml_backend_reg_dev_get(ggml_backend_reg_t reg, size_t index)
+     * }
+     */
+    public static FunctionDescriptor ggml_backend_reg_dev_get$descriptor() {
+        return ggml_backend_reg_dev_get.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ggml_backend_dev_t ggml_backend_reg_dev_get(ggml_backend_reg_t reg, size_t index)
+     * }
+     */
+    public static MethodHandle ggml_backend_reg_dev_get$handle() {
+        return ggml_backend_reg_dev_get.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ggml_backend_dev_t ggml_backend_reg_dev_get(ggml_backend_reg_t reg, size_t index)
+     * }
+     */
+    public static MemorySegment ggml_backend_reg_dev_get$address() {
+        return ggml_backend_reg_dev_get.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ggml_backend_dev_t ggml_backend_reg_dev_get(ggml_backend_reg_t reg, size_t index)
+     * }
+     */
+    public static MemorySegment ggml_backend_reg_dev_get(MemorySegment reg, long index) {
+        var mh$ = ggml_backend_reg_dev_get.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("ggml_backend_reg_dev_get", reg, index);
+            }
+            return (MemorySegment)mh$.invokeExact(reg, index);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class ggml_backend_reg_get_proc_address {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             llama_h.C_POINTER,

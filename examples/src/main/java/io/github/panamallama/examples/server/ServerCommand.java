@@ -6,6 +6,7 @@ import io.github.panamallama.LlamaModel;
 import io.github.panamallama.ModelOptions;
 import io.github.panamallama.examples.Examples;
 import io.github.panamallama.examples.ModelOption;
+import io.github.panamallama.examples.RpcOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,6 +34,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Mixin
     ModelOption modelOption;
+
+    @Mixin
+    RpcOption rpc;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
@@ -107,7 +111,7 @@ public final class ServerCommand implements Callable<Integer> {
         ServerSettings settings = settings();
         Path path = modelOption.resolve();
         LlamaModel model = LlamaModel.load(path,
-                ModelOptions.builder().progressListener(ModelOption.loadProgress()).build());
+                rpc.apply(ModelOptions.builder().progressListener(ModelOption.loadProgress())).build());
         // Slots decode at the same time; ggml's threads spin while they wait for each other, so
         // more threads than cores in total makes every slot crawl (measured: 4 clients on 2
         // cores fell from ~12 to 0.5 requests/s with llama.cpp's default threads per slot).
