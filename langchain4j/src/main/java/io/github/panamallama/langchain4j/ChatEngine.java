@@ -18,6 +18,7 @@ import io.github.panamallama.Sampler;
 import io.github.panamallama.StopReason;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -111,13 +112,17 @@ final class ChatEngine implements AutoCloseable {
                     + owner + " serves only \"" + modelName + "\"");
         }
         RequestSettings settings = RequestSettings.from(parameters, seed);
-        String prompt = ChatPrompt.format(template, request.messages());
+        Optional<ChatTools> tools = ChatTools.of(parameters);
+        String prompt = ChatPrompt.format(template, request.messages(), tools.map(ChatTools::systemPrompt));
+        // With tools, only the reply's plain text reaches onText; its calls become tool execution requests.
+        ChatTools.Reader reader = tools.map(t -> t.reader(onText)).orElse(null);
+        Consumer<String> pieces = reader == null ? onText : reader::feed;
         return pool.withContext(context -> {
             try (Sampler sampler = settings.sampling().newSampler(source.model());
                     CompletionStream stream = context.stream(prompt,
                             settings.generationOptions(sampler))) {
                 while (stream.hasNext()) {
-                    onText.accept(stream.next());
+                    pieces.accept(stream.next());
                     if (cancelled.getAsBoolean()) {
                         return null;
                     }
@@ -125,19 +130,27 @@ final class ChatEngine implements AutoCloseable {
                 if (stream.stopReason() == StopReason.CANCELLED && pool.isClosed()) {
                     throw new IllegalStateException(owner + " was closed during the generation");
                 }
-                return response(stream.completion());
+                return response(stream.completion(), reader);
             }
         });
     }
 
-    private ChatResponse response(Completion completion) {
+    private ChatResponse response(Completion completion, ChatTools.Reader reader) {
         int input = completion.timings().promptTokens();
         int output = completion.tokens().length;
+        FinishReason reason = finishReason(completion.stopReason());
+        AiMessage message = AiMessage.from(completion.text());
+        if (reader != null) {
+            message = reader.finish();
+            if (reader.called() && reason == FinishReason.STOP) {
+                reason = FinishReason.TOOL_EXECUTION;
+            }
+        }
         return ChatResponse.builder()
-                .aiMessage(AiMessage.from(completion.text()))
+                .aiMessage(message)
                 .modelName(modelName)
                 .tokenUsage(new TokenUsage(input, output))
-                .finishReason(finishReason(completion.stopReason()))
+                .finishReason(reason)
                 .build();
     }
 
