@@ -37,9 +37,11 @@ final class ChatEngine implements AutoCloseable {
     private final OptionalLong seed;
     private final String owner;
     private final List<ChatModelListener> listeners;
+    private final int maxToolCalls;
 
     private ChatEngine(ModelSource source, ContextPool pool, String template, String modelName,
-            ChatRequestParameters defaults, OptionalLong seed, String owner, List<ChatModelListener> listeners) {
+            ChatRequestParameters defaults, OptionalLong seed, String owner, List<ChatModelListener> listeners, int maxToolCalls) {
+        this.maxToolCalls = maxToolCalls;
         this.owner = owner;
         this.listeners = listeners;
         this.source = source;
@@ -74,7 +76,7 @@ final class ChatEngine implements AutoCloseable {
                 throw e;
             }
             return new ChatEngine(source, pool, template, name, defaults, b.seed == null ? OptionalLong.empty()
-                    : OptionalLong.of(b.seed), owner, b.listeners);
+                    : OptionalLong.of(b.seed), owner, b.listeners, b.maxToolCalls);
         } catch (RuntimeException | Error e) {
             source.close();
             throw e;
@@ -111,8 +113,8 @@ final class ChatEngine implements AutoCloseable {
             throw new IllegalArgumentException("the request asks for model \"" + parameters.modelName() + "\"; "
                     + owner + " serves only \"" + modelName + "\"");
         }
-        RequestSettings settings = RequestSettings.from(parameters, seed);
-        Optional<ChatTools> tools = ChatTools.of(parameters);
+        Optional<ChatTools> tools = ChatTools.of(parameters, maxToolCalls);
+        RequestSettings settings = RequestSettings.from(parameters, seed, tools);
         String prompt = ChatPrompt.format(template, request.messages(), tools.map(ChatTools::systemPrompt));
         // With tools, only the reply's plain text reaches onText; its calls become tool execution requests.
         ChatTools.Reader reader = tools.map(t -> t.reader(onText)).orElse(null);

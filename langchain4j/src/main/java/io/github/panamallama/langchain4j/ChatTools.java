@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * the whole reply is calls; {@link ToolChoice#AUTO}: the grammar waits for the call marker), and
  * the reply is read back into {@link ToolExecutionRequest}s.
  */
-record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice) {
+record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCalls) {
 
     /**
      * The request's tools, or empty when there are none or {@link ToolChoice#NONE} hides them.
@@ -27,7 +27,7 @@ record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice) {
      * @throws IllegalArgumentException for {@code REQUIRED} without tools, or a parameter schema
      *     the grammar cannot express
      */
-    static Optional<ChatTools> of(ChatRequestParameters p) {
+    static Optional<ChatTools> of(ChatRequestParameters p, int maxCalls) {
         List<ToolSpecification> specifications = p.toolSpecifications() == null ? List.of() : p.toolSpecifications();
         ToolChoice choice = p.toolChoice() == null ? ToolChoice.AUTO : p.toolChoice();
         if (specifications.isEmpty()) {
@@ -44,7 +44,7 @@ record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice) {
             tools.add(new ToolCallFormat.Tool(specification.name(), specification.description(),
                     specification.parameters() == null ? null : JsonSchemas.toJson(specification.parameters())));
         }
-        ChatTools chatTools = new ChatTools(List.copyOf(tools), choice);
+        ChatTools chatTools = new ChatTools(List.copyOf(tools), choice, maxCalls);
         chatTools.grammar(); // a schema the grammar cannot express fails here, naming the tool
         return Optional.of(chatTools);
     }
@@ -54,7 +54,7 @@ record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice) {
     }
 
     String grammar() {
-        return ToolCallFormat.grammar(tools, Integer.MAX_VALUE);
+        return ToolCallFormat.grammar(tools, maxCalls);
     }
 
     /** The call marker for {@code AUTO} (a lazy grammar); none for {@code REQUIRED}. */

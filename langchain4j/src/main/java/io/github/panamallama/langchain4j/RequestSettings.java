@@ -34,7 +34,11 @@ record RequestSettings(SamplingSettings sampling, int maxOutputTokens, List<Stri
      *     (or tools combined with a JSON response format)
      */
     static RequestSettings from(ChatRequestParameters p, OptionalLong seed) {
-        Optional<ChatTools> tools = ChatTools.of(p);
+        return from(p, seed, ChatTools.of(p, Integer.MAX_VALUE));
+    }
+
+    /** As {@link #from(ChatRequestParameters, OptionalLong)}, with the request's tools already read. */
+    static RequestSettings from(ChatRequestParameters p, OptionalLong seed, Optional<ChatTools> tools) {
         if (tools.isPresent() && p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON) {
             throw new IllegalArgumentException("a JSON response format cannot be combined with tool specifications");
         }

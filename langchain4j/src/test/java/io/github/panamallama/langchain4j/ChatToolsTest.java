@@ -53,8 +53,8 @@ class ChatToolsTest {
     @BeforeAll
     void load() {
         llama = LlamaModel.load(TinyModel.path());
-        chat = PanamaLlamaChatModel.builder().model(llama).contextLength(1024).threads(1).temperature(0.0).build();
-        streaming = PanamaLlamaStreamingChatModel.builder().model(llama).contextLength(1024).threads(1).temperature(0.0).build();
+        chat = PanamaLlamaChatModel.builder().model(llama).contextLength(1024).threads(1).temperature(0.0).maxToolCalls(1).build();
+        streaming = PanamaLlamaStreamingChatModel.builder().model(llama).contextLength(1024).threads(1).temperature(0.0).maxToolCalls(1).build();
     }
 
     @AfterAll
