@@ -68,7 +68,9 @@ final class ChatEngine implements AutoCloseable {
             String owner = adapterName + "[" + name + "]";
             ContextPool pool = new ContextPool(model, options.build(), b.maxConcurrentRequests, owner);
             ChatRequestParameters defaults = b.defaultParameters(name);
-            RequestSettings.from(defaults, OptionalLong.empty()); // reject bad defaults at build time, not on the first request
+            // Reject bad defaults at build time, not on the first request; tools are checked per request,
+            // since a default toolChoice REQUIRED may wait for the tools an AI service adds.
+            RequestSettings.from(defaults, OptionalLong.empty(), Optional.empty());
             try {
                 pool.withContext(context -> null); // context settings fail here, and the first request starts at once
             } catch (RuntimeException | Error e) {
