@@ -3,7 +3,6 @@ package io.github.panamallama.examples.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.Sampler;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
