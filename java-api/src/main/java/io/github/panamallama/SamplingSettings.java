@@ -1,5 +1,6 @@
 package io.github.panamallama;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,6 +25,11 @@ import java.util.OptionalLong;
  * @param seed the random pick's seed, 0..{@link Sampler#RANDOM_SEED} ({@code RANDOM_SEED} itself
  *     asks for a fresh one); empty = a fresh random seed for each sampler
  * @param grammar GBNF text whose rule {@code root} constrains the output; empty = none
+ * @param grammarTrigger text that switches the grammar on (a lazy grammar): the output is free
+ *     until a token ends it, and from there the grammar applies, the trigger text included (it is
+ *     the grammar's first input). Empty = the grammar applies from the first token. A token that
+ *     runs past the trigger text does not trigger: the text it adds might not fit the grammar,
+ *     which llama.cpp cannot recover from.
  */
 public record SamplingSettings(
         float temperature,
@@ -34,7 +40,8 @@ public record SamplingSettings(
         float frequencyPenalty,
         float presencePenalty,
         OptionalLong seed,
-        Optional<String> grammar) {
+        Optional<String> grammar,
+        Optional<String> grammarTrigger) {
 
     /** How many recent tokens the penalties look back over (llama.cpp's default). */
     public static final int PENALTY_WINDOW = 64;
@@ -53,6 +60,16 @@ public record SamplingSettings(
         seed.ifPresent(s -> require(s >= 0 && s <= Sampler.RANDOM_SEED,
                 "seed must be 0.." + Sampler.RANDOM_SEED + ": " + s));
         grammar.ifPresent(g -> require(!g.isBlank(), "grammar is blank"));
+        Objects.requireNonNull(grammarTrigger, "grammarTrigger");
+        grammarTrigger.ifPresent(t -> require(!t.isEmpty() && grammar.isPresent(),
+                "a grammar trigger needs a grammar and must not be empty"));
+    }
+
+    /** Settings whose grammar, if any, applies from the first token. */
+    public SamplingSettings(float temperature, int topK, float topP, float minP, float repeatPenalty,
+            float frequencyPenalty, float presencePenalty, OptionalLong seed, Optional<String> grammar) {
+        this(temperature, topK, topP, minP, repeatPenalty, frequencyPenalty, presencePenalty, seed, grammar,
+                Optional.empty());
     }
 
     private static void require(boolean condition, String message) {
@@ -76,6 +93,7 @@ public record SamplingSettings(
                 .penalties(repeatPenalty, frequencyPenalty, presencePenalty);
         b.seed = seed;
         b.grammar = grammar.orElse(null);
+        b.grammarTrigger = grammarTrigger.orElse(null);
         return b;
     }
 
@@ -109,7 +127,15 @@ public record SamplingSettings(
     public Sampler newSampler(LlamaModel model, Map<Integer, Float> logitBias) {
         Objects.requireNonNull(logitBias, "logitBias");
         Sampler.Builder chain = Sampler.builder(model);
-        grammar.ifPresent(gbnf -> chain.grammar(gbnf, "root"));
+        grammar.ifPresent(gbnf -> {
+            if (grammarTrigger.isPresent()) {
+                // Anchored at the end: only a token that ends exactly on the trigger switches the grammar on.
+                chain.lazyGrammar(gbnf, "root", List.of(), List.of(Sampler.Builder.regexEscape(grammarTrigger.get()) + "$"),
+                        new int[0]);
+            } else {
+                chain.grammar(gbnf, "root");
+            }
+        });
         if (!logitBias.isEmpty()) {
             chain.logitBias(logitBias);
         }
@@ -143,6 +169,7 @@ public record SamplingSettings(
         private float presencePenalty;
         private OptionalLong seed = OptionalLong.empty();
         private String grammar;
+        private String grammarTrigger;
 
         private Builder() {}
 
@@ -201,10 +228,19 @@ public record SamplingSettings(
             return this;
         }
 
+        /**
+         * Makes the grammar lazy: it applies from where the output ends with {@code trigger} on
+         * (see {@link SamplingSettings#grammarTrigger()}); null = from the first token.
+         */
+        public Builder grammarTrigger(String trigger) {
+            this.grammarTrigger = trigger;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first value out of range */
         public SamplingSettings build() {
             return new SamplingSettings(temperature, topK, topP, minP, repeatPenalty, frequencyPenalty,
-                    presencePenalty, seed, Optional.ofNullable(grammar));
+                    presencePenalty, seed, Optional.ofNullable(grammar), Optional.ofNullable(grammarTrigger));
         }
     }
 }

@@ -83,4 +83,15 @@ class SamplingSettingsTest {
             assertEquals(stages, sampler.stages());
         }
     }
+
+    @Test
+    void aGrammarTriggerNeedsAGrammarAndSurvivesToBuilder() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SamplingSettings.builder().grammarTrigger("[TOOL_CALLS]").build());
+        assertTrue(e.getMessage().contains("trigger"), e.getMessage());
+        SamplingSettings lazy = SamplingSettings.builder().grammar("root ::= \"x\"").grammarTrigger("[TOOL_CALLS]").build();
+        assertEquals(Optional.of("[TOOL_CALLS]"), lazy.grammarTrigger());
+        assertEquals(lazy, lazy.toBuilder().build());
+        assertEquals(Optional.empty(), SamplingSettings.defaults().grammarTrigger());
+    }
 }

@@ -18,6 +18,7 @@ import io.github.panamallama.Sampler;
 import io.github.panamallama.StopReason;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -36,9 +37,11 @@ final class ChatEngine implements AutoCloseable {
     private final OptionalLong seed;
     private final String owner;
     private final List<ChatModelListener> listeners;
+    private final int maxToolCalls;
 
     private ChatEngine(ModelSource source, ContextPool pool, String template, String modelName,
-            ChatRequestParameters defaults, OptionalLong seed, String owner, List<ChatModelListener> listeners) {
+            ChatRequestParameters defaults, OptionalLong seed, String owner, List<ChatModelListener> listeners, int maxToolCalls) {
+        this.maxToolCalls = maxToolCalls;
         this.owner = owner;
         this.listeners = listeners;
         this.source = source;
@@ -65,7 +68,9 @@ final class ChatEngine implements AutoCloseable {
             String owner = adapterName + "[" + name + "]";
             ContextPool pool = new ContextPool(model, options.build(), b.maxConcurrentRequests, owner);
             ChatRequestParameters defaults = b.defaultParameters(name);
-            RequestSettings.from(defaults, OptionalLong.empty()); // reject bad defaults at build time, not on the first request
+            // Reject bad defaults at build time, not on the first request; tools are checked per request,
+            // since a default toolChoice REQUIRED may wait for the tools an AI service adds.
+            RequestSettings.from(defaults, OptionalLong.empty(), Optional.empty());
             try {
                 pool.withContext(context -> null); // context settings fail here, and the first request starts at once
             } catch (RuntimeException | Error e) {
@@ -73,7 +78,7 @@ final class ChatEngine implements AutoCloseable {
                 throw e;
             }
             return new ChatEngine(source, pool, template, name, defaults, b.seed == null ? OptionalLong.empty()
-                    : OptionalLong.of(b.seed), owner, b.listeners);
+                    : OptionalLong.of(b.seed), owner, b.listeners, b.maxToolCalls);
         } catch (RuntimeException | Error e) {
             source.close();
             throw e;
@@ -110,14 +115,18 @@ final class ChatEngine implements AutoCloseable {
             throw new IllegalArgumentException("the request asks for model \"" + parameters.modelName() + "\"; "
                     + owner + " serves only \"" + modelName + "\"");
         }
-        RequestSettings settings = RequestSettings.from(parameters, seed);
-        String prompt = ChatPrompt.format(template, request.messages());
+        Optional<ChatTools> tools = ChatTools.of(parameters, maxToolCalls);
+        RequestSettings settings = RequestSettings.from(parameters, seed, tools);
+        String prompt = ChatPrompt.format(template, request.messages(), tools.map(ChatTools::systemPrompt));
+        // With tools, only the reply's plain text reaches onText; its calls become tool execution requests.
+        ChatTools.Reader reader = tools.map(t -> t.reader(onText)).orElse(null);
+        Consumer<String> pieces = reader == null ? onText : reader::feed;
         return pool.withContext(context -> {
             try (Sampler sampler = settings.sampling().newSampler(source.model());
                     CompletionStream stream = context.stream(prompt,
                             settings.generationOptions(sampler))) {
                 while (stream.hasNext()) {
-                    onText.accept(stream.next());
+                    pieces.accept(stream.next());
                     if (cancelled.getAsBoolean()) {
                         return null;
                     }
@@ -125,19 +134,27 @@ final class ChatEngine implements AutoCloseable {
                 if (stream.stopReason() == StopReason.CANCELLED && pool.isClosed()) {
                     throw new IllegalStateException(owner + " was closed during the generation");
                 }
-                return response(stream.completion());
+                return response(stream.completion(), reader);
             }
         });
     }
 
-    private ChatResponse response(Completion completion) {
+    private ChatResponse response(Completion completion, ChatTools.Reader reader) {
         int input = completion.timings().promptTokens();
         int output = completion.tokens().length;
+        FinishReason reason = finishReason(completion.stopReason());
+        AiMessage message = AiMessage.from(completion.text());
+        if (reader != null) {
+            message = reader.finish();
+            if (reader.called() && reason == FinishReason.STOP) {
+                reason = FinishReason.TOOL_EXECUTION;
+            }
+        }
         return ChatResponse.builder()
-                .aiMessage(AiMessage.from(completion.text()))
+                .aiMessage(message)
                 .modelName(modelName)
                 .tokenUsage(new TokenUsage(input, output))
-                .finishReason(finishReason(completion.stopReason()))
+                .finishReason(reason)
                 .build();
     }
 

@@ -25,6 +25,7 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
     LlamaModel model;
     Integer contextLength;
     Integer threads;
+    int maxToolCalls = Integer.MAX_VALUE;
     int maxConcurrentRequests = 1;
     String chatTemplate;
     String modelName;
@@ -78,6 +79,21 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
     /** CPU threads per generation; default all processors. */
     public B threads(int threads) {
         this.threads = threads;
+        return self();
+    }
+
+    /**
+     * The most tool calls one reply may make (1 = no parallel calls). Default: no limit, as
+     * with OpenAI; a small model forced to call ({@code ToolChoice.REQUIRED}) may then keep
+     * adding calls until the token limit.
+     *
+     * @throws IllegalArgumentException if {@code maxToolCalls < 1}
+     */
+    public B maxToolCalls(int maxToolCalls) {
+        if (maxToolCalls < 1) {
+            throw new IllegalArgumentException("maxToolCalls must be >= 1: " + maxToolCalls);
+        }
+        this.maxToolCalls = maxToolCalls;
         return self();
     }
 

@@ -5,10 +5,14 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import io.github.panamallama.ChatRole;
 import io.github.panamallama.ChatSession;
+import io.github.panamallama.grammar.ToolCallFormat;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns LangChain4j messages into the prompt text of one generation, with the model's chat
@@ -20,17 +24,44 @@ final class ChatPrompt {
 
     /**
      * @throws IllegalArgumentException for an empty conversation, a message kind or content
-     *     this adapter cannot send (tool calls and results, images, audio, ...), or a template
+     *     this adapter cannot send (images, audio, ...), or a template
      *     llama.cpp does not support
      */
     static String format(String template, List<ChatMessage> messages) {
+        return format(template, messages, Optional.empty());
+    }
+
+    /**
+     * As {@link #format(String, List)}; tool calls and results are written in
+     * {@link ToolCallFormat}, and {@code toolsPrompt} (the functions) joins the system prompt.
+     */
+    static String format(String template, List<ChatMessage> messages, Optional<String> toolsPrompt) {
         if (messages == null || messages.isEmpty()) {
             throw new IllegalArgumentException("the chat request has no messages");
         }
         List<io.github.panamallama.ChatMessage> converted = new ArrayList<>(messages.size());
+        boolean previousWasResult = false;
         for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i) instanceof ToolExecutionResultMessage result) {
+                String text = ToolCallFormat.resultText(result.id(), result.toolName(), result.text());
+                if (previousWasResult) {
+                    // One user turn for all results of a round of calls: templates alternate turns.
+                    text = converted.removeLast().content() + "\n" + text;
+                }
+                converted.add(io.github.panamallama.ChatMessage.user(text));
+                previousWasResult = true;
+                continue;
+            }
+            previousWasResult = false;
             converted.add(convert(messages.get(i), i));
         }
+        toolsPrompt.ifPresent(block -> {
+            if (converted.getFirst().role() == ChatRole.SYSTEM) {
+                converted.addFirst(io.github.panamallama.ChatMessage.system(converted.removeFirst().content() + "\n\n" + block));
+            } else {
+                converted.addFirst(io.github.panamallama.ChatMessage.system(block));
+            }
+        });
         return ChatSession.applyTemplate(template, converted, true);
     }
 
@@ -40,8 +71,9 @@ final class ChatPrompt {
             case UserMessage user -> io.github.panamallama.ChatMessage.user(userText(user, index));
             case AiMessage ai -> {
                 if (ai.hasToolExecutionRequests()) {
-                    throw new IllegalArgumentException("message " + index
-                            + " is an AiMessage with tool execution requests; panama-llama chat models do not support tools");
+                    yield io.github.panamallama.ChatMessage.assistant(ToolCallFormat.callsText(ai.text(),
+                            ai.toolExecutionRequests().stream()
+                                    .map(request -> new ToolCallFormat.Call(request.name(), request.arguments())).toList()));
                 }
                 if (ai.text() == null) {
                     throw new IllegalArgumentException("message " + index + " is an AiMessage without text");
@@ -50,7 +82,7 @@ final class ChatPrompt {
             }
             case null -> throw new IllegalArgumentException("message " + index + " is null");
             default -> throw new IllegalArgumentException("message " + index + " is a " + message.type()
-                    + " message; panama-llama chat models take SYSTEM, USER and AI messages");
+                    + " message; panama-llama chat models take SYSTEM, USER, AI and TOOL_EXECUTION_RESULT messages");
         };
     }
 

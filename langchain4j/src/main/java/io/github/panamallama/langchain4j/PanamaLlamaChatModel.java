@@ -14,11 +14,12 @@ import dev.langchain4j.model.chat.response.ChatResponse;
  * }
  * }</pre>
  *
- * <p>Messages: system, user (text only) and AI (text only) messages, formatted with the
+ * <p>Messages: system, user (text only), AI and tool result messages, formatted with the
  * model's chat template (Mistral Instruct when the model has none). Parameters: temperature
  * (0 = greedy), top-p, top-k, frequency/presence penalty, max output tokens, stop sequences,
- * and JSON response formats, with or without a schema, enforced by a grammar. Tools are not
- * supported ({@link dev.langchain4j.exception.UnsupportedFeatureException}).
+ * and JSON response formats, with or without a schema, enforced by a grammar. Tool
+ * specifications give tool execution requests, their arguments held to each tool's schema by a
+ * grammar (panama-llama's tool-call format, {@link io.github.panamallama.grammar.ToolCallFormat}).
  *
  * <p>Thread-safe: each request borrows one of up to
  * {@link ChatModelBuilder#maxConcurrentRequests(int)} contexts (default 1, so concurrent

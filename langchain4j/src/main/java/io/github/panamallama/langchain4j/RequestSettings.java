@@ -1,15 +1,14 @@
 package io.github.panamallama.langchain4j;
 
-import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
-import dev.langchain4j.model.chat.request.ToolChoice;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.Sampler;
 import io.github.panamallama.SamplingSettings;
 import io.github.panamallama.grammar.JsonSchemaGrammar;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -32,15 +31,16 @@ record RequestSettings(SamplingSettings sampling, int maxOutputTokens, List<Stri
     /**
      * @param seed the chat model's seed; empty = a fresh random one per request
      * @throws IllegalArgumentException for out-of-range values or an unconvertible schema
-     * @throws UnsupportedFeatureException for tools
+     *     (or tools combined with a JSON response format)
      */
     static RequestSettings from(ChatRequestParameters p, OptionalLong seed) {
-        if (p.toolSpecifications() != null && !p.toolSpecifications().isEmpty()) {
-            throw new UnsupportedFeatureException("tools are not supported by panama-llama chat models ("
-                    + p.toolSpecifications().size() + " tool specifications given)");
-        }
-        if (p.toolChoice() == ToolChoice.REQUIRED) {
-            throw new UnsupportedFeatureException("toolChoice REQUIRED is not supported by panama-llama chat models");
+        return from(p, seed, ChatTools.of(p, Integer.MAX_VALUE));
+    }
+
+    /** As {@link #from(ChatRequestParameters, OptionalLong)}, with the request's tools already read. */
+    static RequestSettings from(ChatRequestParameters p, OptionalLong seed, Optional<ChatTools> tools) {
+        if (tools.isPresent() && p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON) {
+            throw new IllegalArgumentException("a JSON response format cannot be combined with tool specifications");
         }
         if (p.maxOutputTokens() != null && p.maxOutputTokens() < 1) {
             throw new IllegalArgumentException("maxOutputTokens must be >= 1: " + p.maxOutputTokens());
@@ -51,7 +51,8 @@ record RequestSettings(SamplingSettings sampling, int maxOutputTokens, List<Stri
         SamplingSettings.Builder sampling = SamplingSettings.builder().noFilters()
                 .temperature(p.temperature() == null ? DEFAULT_TEMPERATURE : p.temperature().floatValue())
                 .penalties(1, floatOrZero(p.frequencyPenalty()), floatOrZero(p.presencePenalty()))
-                .grammar(grammar(p.responseFormat()));
+                .grammar(tools.map(ChatTools::grammar).orElseGet(() -> grammar(p.responseFormat())))
+                .grammarTrigger(tools.map(ChatTools::trigger).orElse(null));
         if (p.topK() != null) {
             sampling.topK(p.topK());
         }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
@@ -253,17 +251,12 @@ class PanamaLlamaChatModelTest {
     }
 
     @Test
-    void toolsAreRejected() {
-        ToolSpecification tool = ToolSpecification.builder().name("weather").description("weather").build();
-        UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class,
-                () -> model.chat(ask("Weather?").toolSpecifications(tool).build()));
-        assertTrue(e.getMessage().contains("tools"), e.getMessage());
-
+    void toolCallsAndResultsReachThePromptInTheToolFormat() {
         ToolExecutionRequest call = ToolExecutionRequest.builder().id("1").name("weather").arguments("{}").build();
-        IllegalArgumentException result = assertThrows(IllegalArgumentException.class, () -> model.chat(ChatRequest.builder()
-                .messages(UserMessage.from("Weather?"), AiMessage.from(call), ToolExecutionResultMessage.from(call, "sunny"))
-                .build()));
-        assertTrue(result.getMessage().contains("message 1") && result.getMessage().contains("tool"), result.getMessage());
+        String prompt = ChatPrompt.format("mistral-v1", List.of(UserMessage.from("Weather?"), AiMessage.from(call),
+                ToolExecutionResultMessage.from(call, "sunny")));
+        assertTrue(prompt.contains("[TOOL_CALLS] [{\"name\":\"weather\",\"arguments\":{}}]"), prompt);
+        assertTrue(prompt.contains("[TOOL_RESULTS] {\"call_id\":\"1\",\"name\":\"weather\",\"content\":\"sunny\"} [/TOOL_RESULTS]"), prompt);
     }
 
     @Test

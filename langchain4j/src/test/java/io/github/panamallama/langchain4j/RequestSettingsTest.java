@@ -2,7 +2,6 @@ package io.github.panamallama.langchain4j;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ToolChoice;
@@ -85,8 +84,16 @@ class RequestSettingsTest {
     }
 
     @Test
-    void toolsAreUnsupported() {
-        assertThrows(UnsupportedFeatureException.class,
+    void toolsGiveAGrammarLazyOnlyForAuto() {
+        assertThrows(IllegalArgumentException.class,
                 () -> settings(ChatRequestParameters.builder().toolChoice(ToolChoice.REQUIRED).build()));
+        var tool = dev.langchain4j.agent.tool.ToolSpecification.builder().name("f").build();
+        RequestSettings required = settings(ChatRequestParameters.builder().toolSpecifications(tool).toolChoice(ToolChoice.REQUIRED).build());
+        assertTrue(required.sampling().grammar().orElseThrow().startsWith("root ::= \"[TOOL_CALLS]\""));
+        assertTrue(required.sampling().grammarTrigger().isEmpty());
+        RequestSettings auto = settings(ChatRequestParameters.builder().toolSpecifications(tool).build());
+        assertEquals("[TOOL_CALLS]", auto.sampling().grammarTrigger().orElseThrow());
+        RequestSettings none = settings(ChatRequestParameters.builder().toolSpecifications(tool).toolChoice(ToolChoice.NONE).build());
+        assertTrue(none.sampling().grammar().isEmpty());
     }
 }

@@ -117,19 +117,39 @@ final class Endpoints {
         Requests.Generation generation = request.generation();
         try (Engine.Job job = engine.prepare(prompt, true, generation)) {
             ticket.awaitSlot(exchange.cancellation(), requestTimeoutMillis);
+            // With tools the reply is read for calls (tool_choice "none": plain text).
+            ToolReply tools = request.tools().filter(ToolUse::callsPossible).map(use -> new ToolReply()).orElse(null);
             if (!generation.stream()) {
                 Engine.Result result = run(job, exchange, piece -> {});
+                Responses.Message message = new Responses.Message("assistant", result.text());
+                String finishReason = finishReason(result, exchange);
+                if (tools != null) {
+                    tools.feed(result.text());
+                    tools.finish();
+                    message = tools.message();
+                    finishReason = tools.finishReason(finishReason);
+                }
                 exchange.respond(200, new Responses.ChatCompletion(id, "chat.completion", now, engine.modelId(),
-                        List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", result.text()),
-                                finishReason(result, exchange), null)),
+                        List.of(new Responses.ChatChoice(0, message, finishReason, null)),
                         Responses.Usage.of(result.promptTokens(), result.completionTokens())));
                 return;
             }
             EventStream events = new EventStream(exchange, json);
             streamed(exchange, events, () -> {
                 events.send(chunk(id, now, new Responses.Delta("assistant", ""), null));
-                Engine.Result result = run(job, exchange, piece -> events.send(chunk(id, now, new Responses.Delta(null, piece), null)));
-                events.send(chunk(id, now, new Responses.Delta(null, null), finishReason(result, exchange)));
+                Engine.Result result = run(job, exchange, piece -> {
+                    if (tools == null) {
+                        events.send(chunk(id, now, new Responses.Delta(null, piece), null));
+                    } else {
+                        tools.feed(piece).forEach(delta -> events.send(chunk(id, now, delta, null)));
+                    }
+                });
+                String finishReason = finishReason(result, exchange);
+                if (tools != null) {
+                    tools.finish().forEach(delta -> events.send(chunk(id, now, delta, null)));
+                    finishReason = tools.finishReason(finishReason);
+                }
+                events.send(chunk(id, now, new Responses.Delta(null, null), finishReason));
                 if (generation.includeUsage()) {
                     events.send(new Responses.ChatChunk(id, "chat.completion.chunk", now, engine.modelId(), List.of(),
                             Responses.Usage.of(result.promptTokens(), result.completionTokens())));

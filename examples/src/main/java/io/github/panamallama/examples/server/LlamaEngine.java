@@ -229,7 +229,9 @@ final class LlamaEngine implements Engine {
                 .grammar(generation.format().map(format -> switch (format) {
                     case Requests.OutputFormat.JsonObject ignored -> JsonSchemaGrammar.fromSchema(JSON_OBJECT_SCHEMA);
                     case Requests.OutputFormat.JsonSchema schema -> grammar(schema);
-                }).orElse(null));
+                    case Requests.OutputFormat.ToolCalls tools -> tools.gbnf();
+                }).orElse(null))
+                .grammarTrigger(generation.format().flatMap(Requests.OutputFormat::trigger).orElse(null));
         sampling.seed().ifPresent(settings::seed);
         Vocabulary vocabulary = model.vocabulary();
         sampling.logitBias().keySet().stream().filter(token -> token >= vocabulary.size()).findFirst().ifPresent(token -> {

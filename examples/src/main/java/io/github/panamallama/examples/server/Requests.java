@@ -3,7 +3,6 @@ package io.github.panamallama.examples.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.Sampler;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.Set;
 final class Requests {
     private static final int MAX_STOP_STRINGS = 4;
     private static final int MAX_EMBEDDING_INPUTS = 256;
-    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     /** OpenAI's range for a logit bias. */
     private static final double MAX_LOGIT_BIAS = 100;
 
@@ -38,16 +37,30 @@ final class Requests {
 
     /** A constraint on the output: any JSON object, or JSON matching a schema. */
     sealed interface OutputFormat {
+        /** Text that switches the grammar on (a lazy grammar); empty = it applies from the first token. */
+        default Optional<String> trigger() {
+            return Optional.empty();
+        }
+
         record JsonObject() implements OutputFormat {}
 
         record JsonSchema(String name, JsonNode schema) implements OutputFormat {}
+
+        /**
+         * Tool calls in {@link io.github.panamallama.grammar.ToolCallFormat}: a grammar built from the functions' schemas.
+         *
+         * @param trigger for {@code tool_choice: auto}, the marker that switches the grammar on
+         *     (a lazy grammar); empty = the whole reply is calls
+         */
+        record ToolCalls(String gbnf, Optional<String> trigger) implements OutputFormat {}
     }
 
     record Completion(String model, String prompt, Generation generation) {}
 
     record Message(String role, String content) {}
 
-    record Chat(String model, List<Message> messages, Generation generation) {}
+    /** @param tools the functions the reply may call; empty = a plain chat */
+    record Chat(String model, List<Message> messages, Generation generation, Optional<ToolUse> tools) {}
 
     record Embeddings(String model, List<String> inputs, boolean base64) {}
 
@@ -78,18 +91,24 @@ final class Requests {
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw ApiException.invalid("messages", "'messages' must be a non-empty array.");
         }
-        List<Message> parsed = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
-            parsed.add(message(messages.get(i), "messages[" + i + "]"));
-        }
-        noTools(fields);
-        fields.unsupported("functions", "no function calling");
+        Optional<ToolUse> tools = ToolUse.of(fields);
+        List<Message> parsed = ToolMessages.render(messages, tools.flatMap(ToolUse::systemPrompt));
+        fields.unsupported("functions", "the legacy 'functions' is replaced by 'tools'");
         noLogprobs(fields, "logprobs");
         fields.unsupported("top_logprobs", "log probabilities are not returned");
         String maxField = fields.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
         // OpenAI sets no limit on a chat reply; a base model would then run until the context is
         // full, so a request without one gets the server's cap (finish_reason "length").
-        return new Chat(model, List.copyOf(parsed), generation(fields, maxField, limits.maxTokens(), limits, true));
+        Generation generation = generation(fields, maxField, limits.maxTokens(), limits, true);
+        Optional<OutputFormat> toolFormat = tools.flatMap(ToolUse::format);
+        if (toolFormat.isPresent()) {
+            if (generation.format().isPresent()) {
+                throw ApiException.invalid("response_format", "'response_format' cannot be combined with 'tools' (unless 'tool_choice' is 'none').");
+            }
+            generation = new Generation(generation.maxTokens(), generation.sampling(), generation.stop(), toolFormat,
+                    generation.stream(), generation.includeUsage());
+        }
+        return new Chat(model, List.copyOf(parsed), generation, tools);
     }
 
     static Embeddings embeddings(JsonNode body) {
@@ -110,17 +129,6 @@ final class Requests {
         return new Embeddings(model, inputs, encoding.equals("base64"));
     }
 
-    /** An empty {@code tools} list (some clients always send one) asks for nothing; tool calling itself is not supported. */
-    private static void noTools(Fields fields) {
-        JsonNode tools = fields.node("tools");
-        if (tools != null && !(tools.isArray() && tools.isEmpty())) {
-            throw ApiException.invalid("tools", "'tools' is not supported by this server: no tool calling (an empty list is accepted).");
-        }
-        fields.optionalString("tool_choice").filter(choice -> !choice.equals("none") && !choice.equals("auto")).ifPresent(choice -> {
-            throw ApiException.invalid("tool_choice", "'tool_choice' '" + choice + "' needs tools; this server has no tool calling.");
-        });
-    }
-
     /** {@code logprobs: false} (or null) asks for nothing and is accepted; anything else is refused. */
     private static void noLogprobs(Fields fields, String name) {
         JsonNode value = fields.node(name);
@@ -129,27 +137,28 @@ final class Requests {
         }
     }
 
-    private static Message message(JsonNode node, String where) {
+    /** A system, developer, user or assistant message without tool calls. */
+    static Message message(JsonNode node, String where) {
         if (node == null || !node.isObject()) {
             throw ApiException.invalid(where, where + " must be an object with 'role' and 'content'.");
         }
         Fields fields = new Fields(node);
         String role = fields.optionalString("role").orElseThrow(() -> ApiException.invalid(where + ".role", where + " has no 'role'."));
-        if (role.equals("tool")) {
-            throw ApiException.invalid(where + ".role", "'tool' messages answer tool calls, and this server has no tool calling;"
-                    + " use system, developer, user or assistant.");
-        }
         if (!ROLES.contains(role)) {
-            throw ApiException.invalid(where + ".role", "Unsupported role '" + role + "'; use system, developer, user or assistant.");
+            throw ApiException.invalid(where + ".role", "Unsupported role '" + role + "'; use system, developer, user, assistant or tool.");
         }
         // OpenAI's newer name for system instructions; chat templates know only "system".
         String templateRole = role.equals("developer") ? "system" : role;
-        JsonNode content = fields.node("content");
+        return new Message(templateRole, text(fields.node("content"), where));
+    }
+
+    /** A message's text: a string, or an array of text parts. */
+    static String text(JsonNode content, String where) {
         if (content == null) {
             throw ApiException.invalid(where + ".content", where + " has no 'content'.");
         }
         if (content.isTextual()) {
-            return new Message(templateRole, content.textValue());
+            return content.textValue();
         }
         if (content.isArray()) {
             // Content parts: only text parts can reach a text-only model.
@@ -160,7 +169,7 @@ final class Requests {
                 }
                 text.append(part.get("text").textValue());
             }
-            return new Message(templateRole, text.toString());
+            return text.toString();
         }
         throw ApiException.invalid(where + ".content", where + ".content must be a string or an array of text parts.");
     }

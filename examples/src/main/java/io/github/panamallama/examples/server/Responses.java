@@ -21,14 +21,37 @@ final class Responses {
     record Completion(String id, String object, long created, String model, List<TextChoice> choices,
                       @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {}
 
-    record Message(String role, String content) {}
+    /** @param toolCalls the calls the reply made; absent when none */
+    record Message(String role, String content,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
+        Message(String role, String content) {
+            this(role, content, null);
+        }
+    }
+
+    /** @param type always {@code function} */
+    record ToolCall(String id, String type, Function function) {}
+
+    /** @param arguments the arguments' JSON, as text */
+    record Function(String name, String arguments) {}
 
     record ChatChoice(int index, Message message, @JsonProperty("finish_reason") String finishReason, Object logprobs) {}
 
     record ChatCompletion(String id, String object, long created, String model, List<ChatChoice> choices, Usage usage) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Delta(String role, String content) {}
+    record Delta(String role, String content, @JsonProperty("tool_calls") List<ToolCallDelta> toolCalls) {
+        Delta(String role, String content) {
+            this(role, content, null);
+        }
+    }
+
+    /** A streamed call: the first delta of call {@code index} has its id, type and name; the rest add to its arguments. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ToolCallDelta(int index, String id, String type, FunctionDelta function) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record FunctionDelta(String name, String arguments) {}
 
     record ChunkChoice(int index, Delta delta, @JsonProperty("finish_reason") String finishReason, Object logprobs) {}
 

@@ -1,0 +1,112 @@
+package io.github.panamallama.langchain4j;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import io.github.panamallama.grammar.ToolCallFormat;
+import io.github.panamallama.grammar.ToolCallParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * A request's {@link ToolSpecification}s in panama-llama's {@link ToolCallFormat}: the functions
+ * join the system prompt, a grammar holds calls to their schemas ({@link ToolChoice#REQUIRED}:
+ * the whole reply is calls; {@link ToolChoice#AUTO}: the grammar waits for the call marker), and
+ * the reply is read back into {@link ToolExecutionRequest}s.
+ */
+record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCalls) {
+
+    /**
+     * The request's tools, or empty when there are none or {@link ToolChoice#NONE} hides them.
+     *
+     * @throws IllegalArgumentException for {@code REQUIRED} without tools, or a parameter schema
+     *     the grammar cannot express
+     */
+    static Optional<ChatTools> of(ChatRequestParameters p, int maxCalls) {
+        List<ToolSpecification> specifications = p.toolSpecifications() == null ? List.of() : p.toolSpecifications();
+        ToolChoice choice = p.toolChoice() == null ? ToolChoice.AUTO : p.toolChoice();
+        if (specifications.isEmpty()) {
+            if (choice == ToolChoice.REQUIRED) {
+                throw new IllegalArgumentException("toolChoice REQUIRED needs at least one tool specification");
+            }
+            return Optional.empty();
+        }
+        if (choice == ToolChoice.NONE) {
+            return Optional.empty();
+        }
+        List<ToolCallFormat.Tool> tools = new ArrayList<>(specifications.size());
+        for (ToolSpecification specification : specifications) {
+            tools.add(new ToolCallFormat.Tool(specification.name(), specification.description(),
+                    specification.parameters() == null ? null : JsonSchemas.toJson(specification.parameters())));
+        }
+        ChatTools chatTools = new ChatTools(List.copyOf(tools), choice, maxCalls);
+        chatTools.grammar(); // a schema the grammar cannot express fails here, naming the tool
+        return Optional.of(chatTools);
+    }
+
+    String systemPrompt() {
+        return ToolCallFormat.systemPrompt(tools);
+    }
+
+    String grammar() {
+        return ToolCallFormat.grammar(tools, maxCalls);
+    }
+
+    /** The call marker for {@code AUTO} (a lazy grammar); none for {@code REQUIRED}. */
+    String trigger() {
+        return choice == ToolChoice.REQUIRED ? null : ToolCallFormat.MARKER;
+    }
+
+    /** Reads one reply: passes its plain text on as it comes, and collects its calls. */
+    Reader reader(Consumer<String> onText) {
+        return new Reader(onText);
+    }
+
+    static final class Reader {
+        private final ToolCallParser parser = new ToolCallParser();
+        private final StringBuilder text = new StringBuilder();
+        private final Consumer<String> onText;
+
+        private Reader(Consumer<String> onText) {
+            this.onText = onText;
+        }
+
+        void feed(String piece) {
+            pass(parser.feed(piece));
+        }
+
+        private void pass(List<ToolCallParser.Event> events) {
+            for (ToolCallParser.Event event : events) {
+                if (event instanceof ToolCallParser.Event.Text t) {
+                    text.append(t.text());
+                    onText.accept(t.text());
+                }
+            }
+        }
+
+        /** Whether the reply ended with a complete list of calls. */
+        boolean called() {
+            return parser.complete() && !parser.calls().isEmpty();
+        }
+
+        AiMessage finish() {
+            pass(parser.finish());
+            List<ToolExecutionRequest> requests = new ArrayList<>();
+            for (ToolCallFormat.Call call : parser.calls()) {
+                requests.add(ToolExecutionRequest.builder()
+                        .id("call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
+                        .name(call.name()).arguments(call.arguments()).build());
+            }
+            String content = text.toString();
+            if (requests.isEmpty()) {
+                return AiMessage.from(content);
+            }
+            return AiMessage.builder().text(content.isBlank() ? null : content.strip()).toolExecutionRequests(requests).build();
+        }
+    }
+}
