@@ -33,14 +33,18 @@ public final class Sampler implements AutoCloseable {
     private final MemorySegment chain;
     private final int vocabularySize;
     private final List<String> stageNames;
+    /** Positions of grammar stages in the chain: {@link #accept} asks them first. */
+    private final int[] grammarStages;
     private final Cleaner.Cleanable cleanable;
 
-    private Sampler(Lifetime lifetime, MemorySegment chain, int vocabularySize, List<String> stageNames) {
+    private Sampler(Lifetime lifetime, MemorySegment chain, int vocabularySize, List<String> stageNames,
+            int[] grammarStages) {
         this.lifetime = lifetime;
         this.guard = new ThreadGuard("Sampler", lifetime);
         this.chain = chain;
         this.vocabularySize = vocabularySize;
         this.stageNames = List.copyOf(stageNames);
+        this.grammarStages = grammarStages;
         this.cleanable = Cleaners.register(this, lifetime);
     }
 
@@ -105,12 +109,24 @@ public final class Sampler implements AutoCloseable {
         }
     }
 
-    /** Tells the sampler a token was chosen (for penalties, grammar) without sampling. */
+    /**
+     * Tells the sampler a token was chosen (for penalties, grammar) without sampling.
+     *
+     * @throws IllegalArgumentException if the token is out of range, or a grammar stage does not
+     *     allow it here (the sampler is left unchanged)
+     */
     public void accept(int token) {
         if (token < 0 || token >= vocabularySize) {
             throw new IllegalArgumentException("token " + token + " is not a token id (0.." + (vocabularySize - 1) + ")");
         }
-        guard.run(() -> llama_sampler_accept(chain, token));
+        guard.run(() -> {
+            for (int stage : grammarStages) {
+                if (!GrammarGate.allows(llama_sampler_chain_get(chain, stage), token)) {
+                    throw new IllegalArgumentException("token " + token + " is not allowed by the grammar here");
+                }
+            }
+            llama_sampler_accept(chain, token);
+        });
     }
 
     /** Forgets accepted tokens (penalty history, grammar position, mirostat state). */
@@ -429,6 +445,8 @@ public final class Sampler implements AutoCloseable {
                 MemorySegment chain = raw.reinterpret(lifetime.arena(), c -> llama_sampler_free(c));
                 MemorySegment vocab = vocabulary().handle();
                 List<String> names = new ArrayList<>();
+                int[] grammarStages = java.util.stream.IntStream.range(0, stages.size())
+                        .filter(i -> stages.get(i).name().endsWith("grammar")).toArray();
                 for (Stage stage : stages) {
                     MemorySegment sampler = stage.factory().create(vocab, call);
                     if (sampler.equals(MemorySegment.NULL)) {
@@ -440,7 +458,7 @@ public final class Sampler implements AutoCloseable {
                     String name = NativeText.cString(llama_sampler_name(sampler));
                     names.add(name == null ? stage.name() : name);
                 }
-                return new Sampler(lifetime, chain, vocabularySize, names);
+                return new Sampler(lifetime, chain, vocabularySize, names, grammarStages);
             } catch (RuntimeException | Error e) {
                 lifetime.close();
                 throw e;

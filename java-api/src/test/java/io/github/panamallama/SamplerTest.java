@@ -172,6 +172,30 @@ class SamplerTest {
         }
     }
 
+    /**
+     * llama.cpp's grammar throws a C++ exception (which ends the process) when made to accept a
+     * token it does not allow, and aborts on end-of-generation before it is complete: accept()
+     * refuses both with an exception and leaves the sampler as it was.
+     */
+    @Test
+    void acceptRefusesWhatTheGrammarDoesNotAllow() {
+        int[] words = model.vocabulary().tokenize("Hello world", false, false);
+        int hello = words[0];
+        int world = words[words.length - 1];
+        String grammar = "root ::= \"" + model.vocabulary().tokenPiece(hello) + "\" \""
+                + model.vocabulary().tokenPiece(world) + "\"";
+        try (Sampler sampler = Sampler.builder(model).grammar(grammar, "root").greedy().build()) {
+            int eos = model.vocabulary().eos().orElseThrow();
+            IllegalArgumentException early = assertThrows(IllegalArgumentException.class, () -> sampler.accept(world));
+            assertTrue(early.getMessage().contains("not allowed by the grammar"), early.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> sampler.accept(eos));
+            sampler.accept(hello); // still at the start: the refusals changed nothing
+            assertThrows(IllegalArgumentException.class, () -> sampler.accept(hello));
+            sampler.accept(world);
+            sampler.accept(eos); // complete: end of generation is allowed
+        }
+    }
+
     @Test
     void invalidGrammarIsIllegalArgument() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
