@@ -10,8 +10,12 @@
 # Needs a built checkout: ./mvnw verify
 # (-DskipTests will do), which writes the class paths this script uses; and a C compiler.
 # Usage: scripts/benchmark.sh [MODEL.gguf] [ROUNDS]   (default: the tiny-Mistral fixture, 5 rounds)
-#        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server under 1 and 4 streaming
-#                                                    clients: requests/s, time to first token
+#        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server, a context per slot (old,
+#            --engine pool) beside one shared context (new, --engine batched) under 1, 4, 8 and 16
+#            streaming clients: requests/s, time to first token (median, p95), generated tokens/s,
+#            peak RSS; then a second request's time to first token after one sharing its
+#            ~1,000-token system prompt, prompt cache on and off. JAVA_OPTS=-Dbench.seconds=N sets
+#            each run's length (default 10; about 3 minutes in all).
 #        scripts/benchmark.sh --jmh [JMH OPTIONS]    JMH microbenchmarks of per-call costs through
 #            the API: tokenize, detokenize, token pieces, a sampler step, a logits copy (vocabulary
 #            2000 and 32000), one decode; all but the pieces also as raw FFM downcalls, decode also

@@ -14,6 +14,12 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.completions.CompletionUsage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,6 +180,46 @@ class ServerBatchingTest {
         assertTrue(cached(usage) >= usage.promptTokens() - 1 && cached(usage) > 0, "cached tokens: " + usage);
         assertEquals(aloneClient.chat().completions().create(chat("Name three colours.")).choices().getFirst().message()
                 .content().orElse(""), text.toString());
+    }
+
+    /**
+     * With {@code --ctx-total} below {@code --ctx-size} x {@code --parallel}, two requests that
+     * each fit a slot but not both the cache: one is ended ({@code length}, fewer tokens than
+     * asked), the other runs to its {@code max_tokens}. Both answer 200.
+     */
+    @Test
+    void aSmallerSharedCacheEndsTheLargestRequestWhenFull() throws Exception {
+        Path model = TestFixtures.directory().resolve("tiny-mistral-f32.gguf");
+        try (ServerProcess small = ServerProcess.start(model, 2, 2,
+                List.of("--ctx-size", "512", "--ctx-total", "512", "--max-tokens", "512", "--flash-attn", "off"))) {
+            HttpClient http = HttpClient.newHttpClient();
+            ObjectMapper json = new ObjectMapper();
+            String body = "{\"model\":\"tiny-mistral\",\"prompt\":\"Once upon a time\",\"max_tokens\":440,"
+                    + "\"temperature\":0,\"logit_bias\":{\"2\":-100}}";
+            CountDownLatch go = new CountDownLatch(1);
+            List<JsonNode> usages = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+                List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        return http.send(HttpRequest.newBuilder(URI.create(small.baseUrl() + "/completions"))
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    }));
+                }
+                go.countDown();
+                for (Future<HttpResponse<String>> answer : answers) {
+                    HttpResponse<String> response = answer.get();
+                    assertEquals(200, response.statusCode(), response.body());
+                    JsonNode tree = json.readTree(response.body());
+                    assertEquals("length", tree.at("/choices/0/finish_reason").asText(), response.body());
+                    usages.add(tree.at("/usage/completion_tokens"));
+                }
+            }
+            List<Integer> generated = usages.stream().map(JsonNode::asInt).sorted().toList();
+            assertTrue(generated.get(0) < 440, "one request was ended early: " + generated);
+            assertEquals(440, generated.get(1), "the other ran to max_tokens: " + generated);
+        }
     }
 
     @Test

@@ -16,9 +16,12 @@ import java.util.function.Consumer;
  * next token of each running request in one batch, new prompts joining in chunks, and a
  * prompt cache that reuses the longest cached prefix of a new prompt.
  *
- * <p>Each request may use {@code total / slots} tokens (prompt and reply): with every slot
- * busy the cache is then exactly full, so no request is ever cut short by the others; cached
- * prompts of finished requests give way first when memory runs low.
+ * <p>Each request may use one slot's length (prompt and reply). By default the cache holds
+ * that length for every slot, so no request is ever cut short by the others. A smaller total
+ * lets the slots share less memory (4 slots of 32K in one 32K cache, say): then, when the
+ * running requests together fill it, cached prompts of finished requests give way first, and
+ * only then does the request holding the most memory end (finish reason {@code length}), as in
+ * llama.cpp's server.
  */
 final class BatchedSlots implements GenerationSlots {
     private final LlamaContext context;
@@ -26,15 +29,18 @@ final class BatchedSlots implements GenerationSlots {
     private final int perSlot;
 
     /**
-     * @param contextOptions the shared context, its length the total for all slots; sequences
-     *     and unified memory are set here
+     * @param contextOptions the shared context but for its length, sequences and unified
+     *     memory, which are set here
+     * @param slotLength the most tokens one request may use
+     * @param totalLength the shared cache's length, for all slots
      * @param promptCache whether finished requests' tokens stay for later requests to reuse
      */
-    BatchedSlots(LlamaModel model, int slots, ContextOptions.Builder contextOptions, int totalLength, boolean promptCache) {
+    BatchedSlots(LlamaModel model, int slots, ContextOptions.Builder contextOptions, int slotLength, int totalLength,
+                 boolean promptCache) {
         this.context = LlamaContext.create(model, contextOptions.contextLength(totalLength).sequences(slots)
                 .unifiedMemory(true).build());
         try {
-            this.perSlot = Math.min(totalLength / slots, context.sequenceContextLength());
+            this.perSlot = Math.min(slotLength, context.sequenceContextLength());
             this.generator = new ParallelGenerator(context, ParallelOptions.builder().sequences(slots)
                     .promptCache(promptCache).build());
         } catch (RuntimeException e) {
@@ -53,11 +59,14 @@ final class BatchedSlots implements GenerationSlots {
         GenerationHandle handle = generator.submit(prompt, options);
         try (Cancellation.Registration ignored = cancellation.onCancel(handle::cancel)) {
             StringBuilder text = new StringBuilder();
-            while (handle.hasNext()) {
+            // The generator runs ahead of a slow reader (the handle buffers): once cancelled,
+            // the pieces still buffered are for nobody, and sending them would only delay the end.
+            while (!cancellation.isCancelled() && handle.hasNext()) {
                 String piece = handle.next();
                 text.append(piece);
                 pieces.accept(piece);
             }
+            handle.cancel(); // no-op when it ended by itself
             GenerationResult result = handle.join();
             return new Engine.Result(text.toString(), result.usage().promptTokens(), result.usage().cachedTokens(),
                     result.usage().completionTokens(), result.stopReason().openAiFinishReason());

@@ -53,8 +53,10 @@ public final class ServerCommand implements Callable<Integer> {
     int contextLength;
 
     @Option(names = "--ctx-total", paramLabel = "N",
-            description = "The shared cache's length for all slots together (default: --ctx-size x --parallel); "
-                    + "each request may use N / --parallel tokens. Batched engine only.")
+            description = "The shared cache's length for all slots together (default: --ctx-size x --parallel). "
+                    + "Smaller, the slots share less memory: each request may still use --ctx-size tokens, and when "
+                    + "the running ones fill the cache, the one holding most ends with finish_reason \"length\". "
+                    + "Batched engine only.")
     Integer totalContextLength;
 
     /** How slots are made; lower case, as typed. */
@@ -163,7 +165,7 @@ public final class ServerCommand implements Callable<Integer> {
         if (threads != null) {
             options.threads(threads);
         }
-        return new BatchedSlots(model, parallel, options, total, !noPromptCache);
+        return new BatchedSlots(model, parallel, options, contextLength, total, !noPromptCache);
     }
 
     /** The server on its own, without the examples' command tree: the server jar's Main-Class. */
