@@ -14,8 +14,9 @@
 #            --engine pool) beside one shared context (new, --engine batched) under 1, 4, 8 and 16
 #            streaming clients: requests/s, time to first token (median, p95), generated tokens/s,
 #            peak RSS; then a second request's time to first token after one sharing its
-#            ~1,000-token system prompt, prompt cache on and off. JAVA_OPTS=-Dbench.seconds=N sets
-#            each run's length (default 10; about 3 minutes in all).
+#            ~1,000-token system prompt, prompt cache on and off. JAVA_OPTS: -Dbench.seconds=N each
+#            run's length (default 10; about 3 minutes in all), -Dbench.clients=1,4,8,16,
+#            -Dbench.threads=N the servers' --threads.
 #        scripts/benchmark.sh --jmh [JMH OPTIONS]    JMH microbenchmarks of per-call costs through
 #            the API: tokenize, detokenize, token pieces, a sampler step, a logits copy (vocabulary
 #            2000 and 32000), one decode; all but the pieces also as raw FFM downcalls, decode also

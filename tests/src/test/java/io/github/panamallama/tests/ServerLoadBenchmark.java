@@ -32,12 +32,16 @@ import java.util.regex.Pattern;
  * system prompt with the first, with the batched engine's prompt cache on and off.
  *
  * <p>Not a test: run it with {@code scripts/benchmark.sh --server [model.gguf]}.
- * {@code -Dbench.seconds=N} sets each load run's length (default 10).
+ * {@code -Dbench.seconds=N} sets each load run's length (default 10), {@code -Dbench.clients=1,4}
+ * the client counts, {@code -Dbench.threads=N} the servers' {@code --threads}.
  */
 public final class ServerLoadBenchmark {
     private static final long SECONDS = Long.getLong("bench.seconds", 10);
     private static final int MAX_TOKENS = 32;
-    private static final int[] CLIENTS = {1, 4, 8, 16};
+    private static final int[] CLIENTS = java.util.Arrays.stream(System.getProperty("bench.clients", "1,4,8,16").split(","))
+            .mapToInt(Integer::parseInt).toArray();
+    /** {@code --threads} for both designs (per context: each slot's in the pool, the one shared in batched); unset: their defaults. */
+    private static final String THREADS = System.getProperty("bench.threads");
     private static final List<String> DESIGNS = List.of("pool", "batched");
     private static final Pattern COMPLETION_TOKENS = Pattern.compile("\"completion_tokens\":(\\d+)");
     private static final Pattern PROMPT_TOKENS = Pattern.compile("\"prompt_tokens\":(\\d+)");
@@ -59,8 +63,11 @@ public final class ServerLoadBenchmark {
         Map<String, Figures> figures = new LinkedHashMap<>();
         for (int clients : CLIENTS) {
             for (String design : DESIGNS) { // alternating, so that a change in the machine's load hits both
-                try (ServerProcess server = ServerProcess.start(model, clients, 2 * clients,
-                        List.of("--engine", design, "--ctx-size", "1024", "--max-tokens", "1024"))) {
+                List<String> options = new ArrayList<>(List.of("--engine", design, "--ctx-size", "1024", "--max-tokens", "1024"));
+                if (THREADS != null) {
+                    options.addAll(List.of("--threads", THREADS));
+                }
+                try (ServerProcess server = ServerProcess.start(model, clients, 2 * clients, options)) {
                     figures.put(design + clients, run(server, clients));
                 }
             }
@@ -153,8 +160,8 @@ public final class ServerLoadBenchmark {
                 ttfts.put(cache, times);
             }
         }
-        System.out.printf("second request sharing a %d-token prompt prefix (%d prompt tokens in all; batched engine, "
-                        + "1 slot, median of %d):%n", SYSTEM_PROMPT_TOKENS, promptTokens[0], CACHE_ROUNDS);
+        System.out.printf("second request after one with the same ~%d-token system prompt (%d prompt tokens in all; "
+                        + "batched engine, 1 slot, median of %d):%n", SYSTEM_PROMPT_TOKENS, promptTokens[0], CACHE_ROUNDS);
         System.out.printf("  prompt cache on:  TTFT %8.1f ms (cached_tokens %d)%n", percentile(ttfts.get("on"), 0.5) / 1000.0,
                 cachedTokens[0]);
         System.out.printf("  prompt cache off: TTFT %8.1f ms (cached_tokens %d)%n", percentile(ttfts.get("off"), 0.5) / 1000.0,

@@ -140,7 +140,11 @@ public final class ServerCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--ctx-size must be >= 1, got " + contextLength);
         }
         if (totalContextLength == null) {
-            return Math.multiplyExact(contextLength, parallel);
+            long total = (long) contextLength * parallel;
+            if (total > Integer.MAX_VALUE) {
+                throw new ParameterException(spec.commandLine(), "--ctx-size x --parallel is " + total + " tokens, too many");
+            }
+            return (int) total;
         }
         if (engine == EngineKind.pool) {
             throw new ParameterException(spec.commandLine(), "--ctx-total is for --engine batched; the pool's contexts take --ctx-size each");
