@@ -10,8 +10,13 @@
 # Needs a built checkout: ./mvnw verify
 # (-DskipTests will do), which writes the class paths this script uses; and a C compiler.
 # Usage: scripts/benchmark.sh [MODEL.gguf] [ROUNDS]   (default: the tiny-Mistral fixture, 5 rounds)
-#        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server under 1 and 4 streaming
-#                                                    clients: requests/s, time to first token
+#        scripts/benchmark.sh --server [MODEL.gguf]  the OpenAI server, a context per slot (old,
+#            --engine pool) beside one shared context (new, --engine batched) under 1, 4, 8 and 16
+#            streaming clients: requests/s, time to first token (median, p95), generated tokens/s,
+#            peak RSS; then a second request's time to first token after one sharing its
+#            ~1,000-token system prompt, prompt cache on and off. JAVA_OPTS: -Dbench.seconds=N each
+#            run's length (default 10; about 3 minutes in all), -Dbench.clients=1,4,8,16,
+#            -Dbench.threads=N the servers' --threads.
 #        scripts/benchmark.sh --rpc [MODEL.gguf] [ROUNDS] [TOKENS]   greedy tokens/s locally against
 #            a split across two ggml-rpc-server processes on 127.0.0.1 (repeating layers on the
 #            servers, output on the CPU); needs the source build that ./mvnw verify makes

@@ -85,6 +85,11 @@ final class ServerProcess implements AutoCloseable {
         return java.net.URI.create(baseUrl).getPort();
     }
 
+    /** The server's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Threads of the server process now (Linux: its /proc tasks). */
     long threads() throws IOException {
         try (var tasks = java.nio.file.Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {

@@ -92,7 +92,7 @@ final class Endpoints {
                 Engine.Result result = run(job, exchange, piece -> {});
                 exchange.respond(200, new Responses.Completion(id, "text_completion", now, engine.modelId(),
                         List.of(new Responses.TextChoice(0, result.text(), finishReason(result, exchange), null)),
-                        Responses.Usage.of(result.promptTokens(), result.completionTokens())));
+                        Responses.Usage.of(result)));
                 return;
             }
             EventStream events = new EventStream(exchange, json);
@@ -101,7 +101,7 @@ final class Endpoints {
                         now, engine.modelId(), List.of(new Responses.TextChoice(0, piece, null, null)), null)));
                 events.send(new Responses.Completion(id, "text_completion", now, engine.modelId(),
                         List.of(new Responses.TextChoice(0, "", finishReason(result, exchange), null)),
-                        generation.includeUsage() ? Responses.Usage.of(result.promptTokens(), result.completionTokens()) : null));
+                        generation.includeUsage() ? Responses.Usage.of(result) : null));
             });
         }
     }
@@ -131,7 +131,7 @@ final class Endpoints {
                 }
                 exchange.respond(200, new Responses.ChatCompletion(id, "chat.completion", now, engine.modelId(),
                         List.of(new Responses.ChatChoice(0, message, finishReason, null)),
-                        Responses.Usage.of(result.promptTokens(), result.completionTokens())));
+                        Responses.Usage.of(result)));
                 return;
             }
             EventStream events = new EventStream(exchange, json);
@@ -152,7 +152,7 @@ final class Endpoints {
                 events.send(chunk(id, now, new Responses.Delta(null, null), finishReason));
                 if (generation.includeUsage()) {
                     events.send(new Responses.ChatChunk(id, "chat.completion.chunk", now, engine.modelId(), List.of(),
-                            Responses.Usage.of(result.promptTokens(), result.completionTokens())));
+                            Responses.Usage.of(result)));
                 }
             });
         }

@@ -5,7 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * What the HTTP layer needs from a model: generation, chat prompts and embeddings. The one
- * implementation, {@link LlamaEngine}, runs on the panama-llama API in-process.
+ * implementation, {@link LlamaEngine}, runs on the panama-llama API in-process, its requests
+ * in {@link GenerationSlots}.
  *
  * <p>A generation is prepared first and run second, so that everything that can refuse a
  * request (its length, its grammar) does so before the first byte of a streamed answer.
@@ -66,8 +67,11 @@ interface Engine extends AutoCloseable {
         void close();
     }
 
-    /** @param finishReason OpenAI's {@code finish_reason}: {@code stop} or {@code length} */
-    record Result(String text, int promptTokens, int completionTokens, String finishReason) {}
+    /**
+     * @param cachedTokens of the prompt tokens, those the prompt cache supplied (not decoded again)
+     * @param finishReason OpenAI's {@code finish_reason}: {@code stop} or {@code length}
+     */
+    record Result(String text, int promptTokens, int cachedTokens, int completionTokens, String finishReason) {}
 
     record Embedded(List<float[]> vectors, int promptTokens) {}
 }

@@ -3,29 +3,29 @@ package io.github.panamallama.examples.server;
 import io.github.panamallama.ChatMessage;
 import io.github.panamallama.ChatRole;
 import io.github.panamallama.ChatSession;
-import io.github.panamallama.Completion;
-import io.github.panamallama.CompletionStream;
 import io.github.panamallama.ContextOptions;
-import io.github.panamallama.ContextPool;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaContext;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.PoolingType;
 import io.github.panamallama.Sampler;
 import io.github.panamallama.SamplingSettings;
-import io.github.panamallama.StopReason;
 import io.github.panamallama.Vocabulary;
 import io.github.panamallama.grammar.JsonSchemaGrammar;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The server's engine on the panama-llama API: one model, a {@link ContextPool} of contexts (one
- * per generation slot, all made at start), each used by one request at a time as the API's
- * threading contract asks.
+ * The server's engine on the panama-llama API: one model, its generation slots
+ * ({@link GenerationSlots}: sequences of one context by default) and a small context of its own
+ * for embeddings.
+ *
+ * <p>Embeddings keep that separate context, as before: they need a context made for them
+ * (embeddings on, mean pooling, no causal reply), each input is decoded once and thrown away,
+ * and they are short; sharing the generation context would take one of its sequences and switch
+ * its output mode between steps for no gain.
  */
 final class LlamaEngine implements Engine {
     /** Any JSON object: the empty schema constrained to type object. */
@@ -35,30 +35,28 @@ final class LlamaEngine implements Engine {
 
     private final LlamaModel model;
     private final String modelId;
-    private final ContextPool contexts;
+    private final GenerationSlots slots;
     private final int contextLength;
     private final String chatTemplate;
     private final LlamaContext embedder;
     private final PromptBound promptBound;
 
-    LlamaEngine(LlamaModel model, String modelId, int slots, ContextOptions contextOptions) {
+    /** Takes over the model and the slots: closes them when closed, or when this fails. */
+    LlamaEngine(LlamaModel model, String modelId, GenerationSlots slots) {
         this.model = model;
         this.modelId = modelId;
-        this.contexts = new ContextPool(model, contextOptions, slots, "the server's context pool");
+        this.slots = slots;
         this.chatTemplate = model.chatTemplate().orElse(ChatSession.FALLBACK_TEMPLATE);
-        LlamaContext embeddings = null;
         try {
-            contexts.fill(); // a slot that does not fit in memory fails the start, not a request
-            embeddings = LlamaContext.create(model, ContextOptions.builder()
+            this.embedder = LlamaContext.create(model, ContextOptions.builder()
                     .contextLength(EMBEDDING_CONTEXT).batchSize(EMBEDDING_CONTEXT).ubatchSize(EMBEDDING_CONTEXT)
                     .embeddings(true).pooling(PoolingType.MEAN).build());
         } catch (RuntimeException e) {
-            contexts.close();
+            slots.close();
             model.close();
             throw e;
         }
-        this.embedder = embeddings;
-        this.contextLength = contexts.withContext(LlamaContext::contextLength);
+        this.contextLength = slots.contextLength();
         this.promptBound = new PromptBound(model.vocabulary());
     }
 
@@ -110,7 +108,7 @@ final class LlamaEngine implements Engine {
         return new LlamaJob(tokens, sampler(generation), generation);
     }
 
-    /** A tokenized prompt and its sampler, waiting for a context. */
+    /** A tokenized prompt and its sampler, waiting for a slot. */
     private final class LlamaJob implements Job {
         private final int[] tokens;
         private final Sampler sampler;
@@ -119,8 +117,10 @@ final class LlamaEngine implements Engine {
         LlamaJob(int[] tokens, Sampler sampler, Requests.Generation generation) {
             this.tokens = tokens;
             this.sampler = sampler;
+            // The reply ends where the slot's context does, with finish_reason "length", in
+            // either kind of slot (a shared cache must not grow past one slot's share).
             this.options = GenerationOptions.builder()
-                    .maxTokens(generation.maxTokens())
+                    .maxTokens(Math.min(generation.maxTokens(), contextLength - tokens.length))
                     .stopStrings(generation.stop())
                     .sampler(sampler)
                     .build();
@@ -133,52 +133,12 @@ final class LlamaEngine implements Engine {
 
         @Override
         public Result run(Cancellation cancellation, Consumer<String> pieces) {
-            LlamaContext context = take();
-            AtomicBoolean aborted = new AtomicBoolean();
-            boolean abortTaken = false;
-            try {
-                StringBuilder text = new StringBuilder();
-                Completion completion;
-                try (CompletionStream stream = context.stream(tokens, options);
-                     Cancellation.Registration ignored = cancellation.onCancel(() -> {
-                         aborted.set(true);
-                         context.abort(); // stops a long prompt decode mid-way
-                     })) {
-                    while (!cancellation.isCancelled() && stream.hasNext()) {
-                        String piece = stream.next();
-                        text.append(piece);
-                        pieces.accept(piece);
-                    }
-                    // The stream ends CANCELLED itself only by taking the abort request.
-                    abortTaken = stream.stopReason() == StopReason.CANCELLED;
-                    stream.close();
-                    completion = stream.completion();
-                }
-                return new Result(text.toString(), tokens.length, completion.tokens().length,
-                        completion.stopReason().openAiFinishReason());
-            } finally {
-                if (aborted.get() && !abortTaken) {
-                    clearAbort(context);
-                }
-                contexts.release(context);
-            }
+            return slots.run(tokens, options, cancellation, pieces);
         }
 
         @Override
         public void close() {
             sampler.close();
-        }
-    }
-
-    /**
-     * An abort the generation did not take (it came after the last step, or the loop above saw
-     * the cancellation first) is still pending in the context, and would stop the next
-     * request's first decode. A generation from one token takes it before decoding anything.
-     */
-    private void clearAbort(LlamaContext context) {
-        int token = model.vocabulary().bos().orElse(0);
-        try (CompletionStream flush = context.stream(new int[] {token}, GenerationOptions.builder().maxTokens(1).build())) {
-            flush.hasNext();
         }
     }
 
@@ -208,15 +168,6 @@ final class LlamaEngine implements Engine {
             }
         }
         return new Embedded(vectors, total);
-    }
-
-    private LlamaContext take() {
-        try {
-            return contexts.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.shuttingDown();
-        }
     }
 
     /** OpenAI's knobs: temperature, top-p, penalties, seed and logit bias; no top-k or min-p. */
@@ -256,7 +207,7 @@ final class LlamaEngine implements Engine {
 
     @Override
     public void close() {
-        contexts.close();
+        slots.close();
         embedder.close();
         model.close();
     }

@@ -10,11 +10,20 @@ final class Responses {
 
     record Usage(@JsonProperty("prompt_tokens") int promptTokens,
                  @JsonProperty("completion_tokens") int completionTokens,
-                 @JsonProperty("total_tokens") int totalTokens) {
+                 @JsonProperty("total_tokens") int totalTokens,
+                 @JsonProperty("prompt_tokens_details") PromptTokensDetails promptTokensDetails) {
         static Usage of(int prompt, int completion) {
-            return new Usage(prompt, completion, prompt + completion);
+            return new Usage(prompt, completion, prompt + completion, new PromptTokensDetails(0));
+        }
+
+        static Usage of(Engine.Result result) {
+            return new Usage(result.promptTokens(), result.completionTokens(), result.promptTokens() + result.completionTokens(),
+                    new PromptTokensDetails(result.cachedTokens()));
         }
     }
+
+    /** @param cachedTokens prompt tokens the prompt cache supplied */
+    record PromptTokensDetails(@JsonProperty("cached_tokens") int cachedTokens) {}
 
     record TextChoice(int index, String text, @JsonProperty("finish_reason") String finishReason, Object logprobs) {}
 

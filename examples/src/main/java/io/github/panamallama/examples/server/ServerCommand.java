@@ -1,6 +1,7 @@
 package io.github.panamallama.examples.server;
 
 import io.github.panamallama.ContextOptions;
+import io.github.panamallama.FlashAttention;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.ModelOptions;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {"An OpenAI-compatible HTTP server: /v1/models, /v1/completions, /v1/chat/completions "
                 + "(stream: true gives server-sent events), /v1/embeddings; /health and /metrics (Prometheus).",
-                "Requests run in --parallel slots (one context each); up to --queue more wait; beyond that "
+                "Requests run in --parallel slots: sequences of one context sharing one KV cache, decoded together "
+                + "(continuous batching), with a prompt cache (--engine pool: a context per slot instead); up to --queue more wait; beyond that "
                 + "the server answers 429 at once. A client that hangs up stops its generation. "
                 + "One JSON access-log line per request goes to standard output. Ctrl-C shuts down gracefully.",
                 "A chat request without max_tokens gets --max-tokens tokens (finish_reason \"length\" when cut); "
@@ -54,8 +56,33 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Context length per slot (default: ${DEFAULT-VALUE}; 32768 is Mistral v0.2's full window).")
     int contextLength;
 
+    @Option(names = "--ctx-total", paramLabel = "N",
+            description = "The shared cache's length for all slots together (default: --ctx-size x --parallel). "
+                    + "Smaller, the slots share less memory: each request may still use --ctx-size tokens, and when "
+                    + "the running ones fill the cache, the one holding most ends with finish_reason \"length\". "
+                    + "Batched engine only.")
+    Integer totalContextLength;
+
+    /** How slots are made; lower case, as typed. */
+    enum EngineKind { batched, pool }
+
+    @Option(names = "--engine", defaultValue = "batched",
+            description = "batched: the slots are sequences of one context, sharing one KV cache, every step decoding "
+                    + "all of them in one batch; pool: a context (and KV cache) per slot, the earlier design, kept "
+                    + "to compare with (default: ${DEFAULT-VALUE}).")
+    EngineKind engine;
+
+    @Option(names = "--no-prompt-cache",
+            description = "Batched engine: do not keep finished requests' prompts for later requests that start the same way.")
+    boolean noPromptCache;
+
+    @Option(names = {"-fa", "--flash-attn"}, paramLabel = "on|off|auto", defaultValue = "auto",
+            description = "Flash attention (default: ${DEFAULT-VALUE}: where the backend supports it).")
+    String flashAttention;
+
     @Option(names = {"-t", "--threads"},
-            description = "Threads per slot (default: the cores divided among the --parallel slots).")
+            description = "Threads (default: all cores for the batched engine's one context; the cores divided "
+                    + "among the --parallel slots for --engine pool).")
     Integer threads;
 
     @Option(names = "--model-id", description = "The model name clients must send (default: the file name).")
@@ -101,6 +128,54 @@ public final class ServerCommand implements Callable<Integer> {
         }
     }
 
+    private FlashAttention flashAttention() {
+        return switch (flashAttention.toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> FlashAttention.ENABLED;
+            case "off" -> FlashAttention.DISABLED;
+            case "auto" -> FlashAttention.AUTO;
+            default -> throw new ParameterException(spec.commandLine(),
+                    "--flash-attn takes on, off or auto, got '" + flashAttention + "'");
+        };
+    }
+
+    /** The batched engine's shared context: as llama.cpp's server, one slot's length times the slots unless given. */
+    private int totalContextLength() {
+        if (contextLength < 1) {
+            throw new ParameterException(spec.commandLine(), "--ctx-size must be >= 1, got " + contextLength);
+        }
+        if (totalContextLength == null) {
+            long total = (long) contextLength * parallel;
+            if (total > Integer.MAX_VALUE) {
+                throw new ParameterException(spec.commandLine(), "--ctx-size x --parallel is " + total + " tokens, too many");
+            }
+            return (int) total;
+        }
+        if (engine == EngineKind.pool) {
+            throw new ParameterException(spec.commandLine(), "--ctx-total is for --engine batched; the pool's contexts take --ctx-size each");
+        }
+        if (totalContextLength < parallel) {
+            throw new ParameterException(spec.commandLine(), "--ctx-total must be at least --parallel (" + parallel
+                    + "), got " + totalContextLength);
+        }
+        return totalContextLength;
+    }
+
+    private GenerationSlots slots(LlamaModel model, FlashAttention flash, int total) {
+        if (engine == EngineKind.pool) {
+            // Slots decode at the same time; ggml's threads spin while they wait for each other, so
+            // more threads than cores in total makes every slot crawl (measured: 4 clients on 2
+            // cores fell from ~12 to 0.5 requests/s with llama.cpp's default threads per slot).
+            int perSlot = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
+            return new PooledSlots(model, parallel,
+                    ContextOptions.builder().contextLength(contextLength).threads(perSlot).flashAttention(flash).build());
+        }
+        ContextOptions.Builder options = ContextOptions.builder().flashAttention(flash);
+        if (threads != null) {
+            options.threads(threads);
+        }
+        return new BatchedSlots(model, parallel, options, contextLength, total, !noPromptCache);
+    }
+
     /** The server on its own, without the examples' command tree: the server jar's Main-Class. */
     public static void main(String[] args) {
         System.exit(Examples.commandLine(new ServerCommand()).setCommandName("panama-llama-server").execute(args));
@@ -109,16 +184,20 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerSettings settings = settings();
+        FlashAttention flash = flashAttention();
+        int total = totalContextLength();
         Path path = modelOption.resolve();
         LlamaModel model = LlamaModel.load(path,
                 rpc.apply(ModelOptions.builder().progressListener(ModelOption.loadProgress())).build());
-        // Slots decode at the same time; ggml's threads spin while they wait for each other, so
-        // more threads than cores in total makes every slot crawl (measured: 4 clients on 2
-        // cores fell from ~12 to 0.5 requests/s with llama.cpp's default threads per slot).
-        int perSlot = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
-        ContextOptions.Builder options = ContextOptions.builder().contextLength(contextLength).threads(perSlot);
         String id = modelId != null ? modelId : path.getFileName().toString().replaceFirst("\\.gguf$", "");
-        OpenAiServer server = OpenAiServer.start(new LlamaEngine(model, id, parallel, options.build()), settings);
+        GenerationSlots slots;
+        try {
+            slots = slots(model, flash, total);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        OpenAiServer server = OpenAiServer.start(new LlamaEngine(model, id, slots), settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("shutting down: refusing new requests, finishing running ones");
@@ -127,8 +206,10 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.flush();
             stopped.countDown();
         }, "server-shutdown"));
-        System.out.printf("serving %s on http://%s:%d/v1 (%d slots, queue %d%s)%n", id, host, server.port(), parallel, queue,
-                settings.apiKey().isPresent() ? ", API key required" : "");
+        System.out.printf("serving %s on http://%s:%d/v1 (%d slots of %d tokens, %s, queue %d%s)%n", id, host, server.port(),
+                parallel, slots.contextLength(), engine == EngineKind.pool ? "a context each"
+                        : "one shared context of " + total + " tokens" + (noPromptCache ? "" : ", prompt cache"),
+                queue, settings.apiKey().isPresent() ? ", API key required" : "");
         System.out.flush();
         stopped.await();
         return 0;
