@@ -33,6 +33,17 @@
 #            b4916), each in its own JVMs, alternating, ROUNDS rounds (default 5, about 4 minutes):
 #            medians and spread side by side, with the Java API and the C loop on v0.5.0 under each
 #            setting that differs (flash attention, threadpool, AVX2-only CPU variant, OpenMP waiting)
+#        scripts/benchmark.sh --7b [--rounds N] [--model F.gguf] [--keep]   figures for a 7B-class
+#            model, one table: pp512 and tg128 of the Java API against the C loop in one process
+#            (medians, the Java/C ratio's spread over N rounds, default 5), model load time, context
+#            creation at 4K and 32K, RSS after creating the context at 4K and 32K with weight
+#            repacking on and off, and at 32K a Q8_0 KV cache against F16 (llama.cpp's KV size, RSS,
+#            generation speed), each of those in a fresh JVM; with the CPU, its flags and ggml's CPU
+#            variant. Without --model it uses build/models/mistral-7b-shape-q4_0.gguf, and makes it
+#            when missing: random weights of Mistral 7B v0.2's shapes (scripts/example
+#            convert-benchmark), converted to F16, quantized to Q4_0 (scripts/quantize.sh); that
+#            needs about 31 GB free under build/models (refused otherwise) and the examples built;
+#            the checkpoint and F16 GGUF are deleted unless --keep. Takes 10-15 minutes on 2 cores.
 set -euo pipefail
 usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; esac
@@ -62,6 +73,49 @@ if [ "${1:-}" = "--rpc" ]; then
     -cp "tests/target/test-classes:tests/target/classes:$(cat tests/target/test.classpath)" \
     io.github.panamallama.tests.RpcBenchmark "$@"
 fi
+if [ "${1:-}" = "--7b" ]; then
+  shift
+  model="" rounds=5 keep=false
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --model) model="${2:?--model needs a GGUF file}"; shift 2 ;;
+      --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
+      --keep) keep=true; shift ;;
+      *) echo "unknown --7b option: $1 (see --help)" >&2; exit 2 ;;
+    esac
+  done
+  if [ -z "$model" ]; then
+    model="build/models/mistral-7b-shape-q4_0.gguf"
+    if [ ! -f "$model" ]; then
+      mkdir -p build/models
+      # BF16 checkpoint 14.5 GB + F16 GGUF 14.5 GB + Q4_0 4.1 GB, with a little to spare.
+      free_kb=$(df -Pk build/models | awk 'NR == 2 { print $4 }')
+      if [ "$free_kb" -lt $((31 * 1000 * 1000)) ]; then
+        echo "making the 7B-shape model needs about 31 GB free under build/models; there are $((free_kb / 1000000)) GB." >&2
+        echo "Free some space, or pass a model: scripts/benchmark.sh --7b --model F.gguf" >&2
+        exit 1
+      fi
+      echo "making $model: random weights of Mistral 7B v0.2's shapes, converted, quantized to Q4_0"
+      log="$(mktemp)"
+      "$root/scripts/example" convert-benchmark --keep --dir build/models | tee "$log"
+      work="$(sed -n 's/^kept //p' "$log")"
+      rm -f "$log"
+      [ -n "$work" ] && [ -f "$work/model.gguf" ] || { echo "convert-benchmark left no model.gguf" >&2; exit 1; }
+      # A failed or interrupted quantization leaves neither a half-written model nor, without
+      # --keep, the 29 GB of temporaries.
+      trap 'rm -f "$model.part"; [ "$keep" = true ] || rm -rf "$work"' EXIT
+      "$root/scripts/quantize.sh" "$work/model.gguf" "$model.part" q4_0
+      mv "$model.part" "$model"
+      trap - EXIT
+      if [ "$keep" = true ]; then
+        echo "kept the checkpoint and the F16 GGUF in $work"
+      else
+        rm -rf "$work"
+      fi
+    fi
+  fi
+  set -- --7b "$model" "$rounds"
+fi
 # Everything else is in the benchmarks module, whose build writes its class path (benchmarks/pom.xml,
 # benchmark-classpath).
 [ -f benchmarks/target/benchmark.classpath ] && [ -f benchmarks/target/classes/META-INF/BenchmarkList ] \
@@ -75,6 +129,10 @@ case "${1:-}" in
     # the benchmarks' own @Fork arguments rather than adding to them).
     exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" org.openjdk.jmh.Main \
       -prof gc -jvmArgsAppend "${flags[*]}" "$@"
+    ;;
+  --7b)
+    shift
+    exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" io.github.panamallama.benchmarks.LargeModelFigures "$@"
     ;;
   --jni-peer)
     shift

@@ -123,6 +123,7 @@ public final class LlamaModel implements AutoCloseable {
         llama_model_params.main_gpu(params, options.mainGpu());
         llama_model_params.vocab_only(params, options.vocabOnly());
         llama_model_params.check_tensors(params, options.checkTensors());
+        llama_model_params.use_extra_bufts(params, options.weightRepacking());
         llama_model_params.load_mode(params, loadMode(options));
         List<MetadataOverride> overrides = options.metadataOverrides();
         if (!overrides.isEmpty()) {

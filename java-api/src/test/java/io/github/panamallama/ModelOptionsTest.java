@@ -15,6 +15,8 @@ class ModelOptionsTest {
         assertEquals(SplitMode.LAYER, options.splitMode());
         assertEquals(0, options.mainGpu());
         assertFalse(options.vocabOnly());
+        assertTrue(options.weightRepacking(), "llama.cpp repacks unless told not to");
+        assertFalse(ModelOptions.builder().weightRepacking(false).build().weightRepacking());
         assertEquals(List.of(), options.metadataOverrides());
         assertTrue(options.progressListener().isEmpty());
     }

@@ -18,11 +18,16 @@ final class ApiGeneration {
      * ({@code Completion.timings()}); first and last token are when their pieces were streamed.
      */
     static GenerationTiming generate(LlamaModel model, LoopSettings settings) {
+        return generate(model, settings, GenerationSample.PROMPT);
+    }
+
+    /** As {@link #generate(LlamaModel, LoopSettings)}, with another prompt. */
+    static GenerationTiming generate(LlamaModel model, LoopSettings settings, String prompt) {
         try (LlamaContext context = LlamaContext.create(model, settings.contextOptions());
              Sampler greedy = Sampler.greedy(model)) {
             long[] pieceNanos = new long[2];
             long start = System.nanoTime();
-            Completion completion = context.complete(GenerationSample.PROMPT, GenerationOptions.builder()
+            Completion completion = context.complete(prompt, GenerationOptions.builder()
                     .maxTokens(settings.generate()).sampler(greedy).parseSpecial(true).build(), piece -> {
                         long now = System.nanoTime();
                         if (pieceNanos[0] == 0) {

@@ -34,10 +34,15 @@ final class CGenerationLoop {
     }
 
     GenerationTiming generate(LlamaModel model, LoopSettings settings) throws Throwable {
+        return generate(model, settings, GenerationSample.PROMPT);
+    }
+
+    /** As {@link #generate(LlamaModel, LoopSettings)}, with another prompt (at most 8192 tokens: the loop's buffer). */
+    GenerationTiming generate(LlamaModel model, LoopSettings settings, String prompt) throws Throwable {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment figures = call.allocate(ValueLayout.JAVA_LONG, FIGURES);
             MemorySegment tokens = call.allocate(ValueLayout.JAVA_INT, Math.max(1, settings.generate()));
-            int status = (int) loop.invokeExact(NativeHandles.model(model), call.allocateFrom(GenerationSample.PROMPT),
+            int status = (int) loop.invokeExact(NativeHandles.model(model), call.allocateFrom(prompt),
                     settings.generate(), settings.threads(), settings.polling(), settings.contextLength(),
                     settings.batchSize(), settings.ubatchSize(), flashAttentionValue(settings.flashAttention()), figures, tokens);
             if (status != 0) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -70,13 +71,9 @@ public final class InProcessComparison {
                         LoopSettings.NO_THREADPOOL).tokensPerSecond());
                 // Which side runs first after the other process alternates, so neither always
                 // meets the caches and cores that process left behind.
-                if (round % 2 == 0) {
-                    java.add(ApiGeneration.generate(llama, settings));
-                    pooled.add(c.generate(llama, settings));
-                } else {
-                    pooled.add(c.generate(llama, settings));
-                    java.add(ApiGeneration.generate(llama, settings));
-                }
+                Round pair = Round.run(round, llama, c, settings, GenerationSample.PROMPT);
+                java.add(pair.java());
+                pooled.add(pair.c());
                 perGraph.add(c.generate(llama, perGraphThreads));
                 System.out.printf("%5d %17.1f | %7.0f %6.1f | %7.0f %6.1f | %9.3f | %6.1f%n", round,
                         otherProcessGeneration.getLast(), java.getLast().promptTokensPerSecond(),
@@ -116,11 +113,30 @@ public final class InProcessComparison {
 
     private static void printRatio(String what, List<GenerationTiming> java, List<GenerationTiming> c,
             ToDoubleFunction<GenerationTiming> figure) {
+        System.out.printf("%-18s %s%n", what, ratio(java, c, figure));
+    }
+
+    /** "Java X tok/s   C Y tok/s   Java/C median R (rounds LOW - HIGH)", medians over the rounds. */
+    static String ratio(List<GenerationTiming> java, List<GenerationTiming> c, ToDoubleFunction<GenerationTiming> figure) {
         List<Double> javaFigures = java.stream().map(figure::applyAsDouble).toList();
         List<Double> cFigures = c.stream().map(figure::applyAsDouble).toList();
         List<Double> ratios = RoundStatistics.ratios(javaFigures, cFigures);
-        System.out.printf("%-18s Java %9.1f tok/s   C %9.1f tok/s   Java/C median %.3f (rounds %.3f - %.3f)%n", what,
+        return String.format(Locale.ROOT, "Java %9.1f tok/s   C %9.1f tok/s   Java/C median %.3f (rounds %.3f - %.3f)",
                 median(javaFigures), median(cFigures), median(ratios), Collections.min(ratios), Collections.max(ratios));
+    }
+
+    /** One round's Java API run and C loop run, same model, settings and prompt. */
+    record Round(GenerationTiming java, GenerationTiming c) {
+        /** Even rounds run Java first, odd rounds C first, so neither always runs second. */
+        static Round run(int round, LlamaModel model, CGenerationLoop c, LoopSettings settings, String prompt)
+                throws Throwable {
+            if (round % 2 == 0) {
+                GenerationTiming java = ApiGeneration.generate(model, settings, prompt);
+                return new Round(java, c.generate(model, settings, prompt));
+            }
+            GenerationTiming cTiming = c.generate(model, settings, prompt);
+            return new Round(ApiGeneration.generate(model, settings, prompt), cTiming);
+        }
     }
 
     /** The marginal heap allocation per token: two lengths of the same generation, differenced. */
