@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
@@ -45,7 +44,7 @@ class OpenAiServerTest {
     @BeforeAll
     static void start() throws Exception {
         server = ServerProcess.start(TestFixtures.tinyMistralF16(), 2, 8);
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("unused").maxRetries(0).build();
+        client = SdkClient.of(server, "unused").api();
     }
 
     @AfterAll

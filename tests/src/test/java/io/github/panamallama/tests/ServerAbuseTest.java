@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import java.io.IOException;
@@ -30,7 +29,7 @@ class ServerAbuseTest {
     static void start() throws Exception {
         server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 4,
                 List.of("--ctx-size", "1024", "--max-tokens", "64", "--read-timeout", "6"));
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("unused").maxRetries(0).build();
+        client = SdkClient.of(server, "unused").api();
         // The timings below are for a server (and a client) that has answered a request: the
         // very first one of a fresh JVM also pays class loading and compilation.
         long started = System.nanoTime();

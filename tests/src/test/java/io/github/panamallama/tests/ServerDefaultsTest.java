@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -40,7 +39,7 @@ class ServerDefaultsTest {
     @BeforeAll
     static void start() throws Exception {
         server = ServerProcess.startWithDefaults(TestFixtures.tinyMistralF16());
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("unused").maxRetries(0).build();
+        client = SdkClient.of(server, "unused").api();
     }
 
     @AfterAll

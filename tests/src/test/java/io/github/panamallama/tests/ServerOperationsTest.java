@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.UnauthorizedException;
@@ -36,7 +35,7 @@ class ServerOperationsTest {
     @BeforeAll
     static void start() throws Exception {
         server = ServerProcess.start(TestFixtures.tinyMistralF16(), 2, 2, List.of("--ctx-size", "1024", "--api-key", KEY));
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey(KEY).maxRetries(0).build();
+        client = SdkClient.of(server, KEY).api();
     }
 
     @AfterAll

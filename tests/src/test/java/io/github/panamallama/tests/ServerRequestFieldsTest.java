@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.github.panamallama.LlamaModel;
 import java.net.URI;
@@ -31,7 +30,7 @@ class ServerRequestFieldsTest {
     @BeforeAll
     static void start() throws Exception {
         server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 4);
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("unused").maxRetries(0).build();
+        client = SdkClient.of(server, "unused").api();
     }
 
     @AfterAll

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.SseException;
@@ -39,7 +38,7 @@ class ServerStreamingErrorsTest {
     @BeforeAll
     static void start() throws Exception {
         server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 2);
-        client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("unused").maxRetries(0).build();
+        client = SdkClient.of(server, "unused").api();
     }
 
     @AfterAll
