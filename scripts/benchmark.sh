@@ -16,7 +16,8 @@
 #            peak RSS; then a second request's time to first token after one sharing its
 #            ~1,000-token system prompt, prompt cache on and off. JAVA_OPTS: -Dbench.seconds=N each
 #            run's length (default 10; about 3 minutes in all), -Dbench.clients=1,4,8,16,
-#            -Dbench.threads=N the servers' --threads.
+#            -Dbench.threads=N the servers' --threads, -Dbench.serverArgs=--poll,0 more
+#            server options for both.
 #        scripts/benchmark.sh --rpc [MODEL.gguf] [ROUNDS] [TOKENS]   greedy tokens/s locally against
 #            a split across two ggml-rpc-server processes on 127.0.0.1 (repeating layers on the
 #            servers, output on the CPU); needs the source build that ./mvnw verify makes

@@ -125,4 +125,16 @@ class ServerDefaultsTest {
         assertEquals(1, finishReasons.size(), "one finish reason: " + finishReasons);
         assertTrue(FINISHED.contains(finishReasons.getFirst()), finishReasons.getFirst());
     }
+
+    /**
+     * The batched engine leaves one core to the server's connections: ggml's compute threads wait
+     * for each other at spin barriers, so an event loop waking on a compute thread's core would
+     * stall every token (README, "server").
+     */
+    @Test
+    void leavesOneCoreForConnections() {
+        int expected = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        String startLine = server.output().lines().filter(line -> line.startsWith("serving ")).findFirst().orElseThrow();
+        assertTrue(startLine.contains(", " + expected + " compute thread" + (expected == 1 ? "," : "s,")), startLine);
+    }
 }

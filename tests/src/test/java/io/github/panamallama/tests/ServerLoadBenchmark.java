@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  *
  * <p>Not a test: run it with {@code scripts/benchmark.sh --server [model.gguf]}.
  * {@code -Dbench.seconds=N} sets each load run's length (default 10), {@code -Dbench.clients=1,4}
- * the client counts, {@code -Dbench.threads=N} the servers' {@code --threads}.
+ * the client counts, {@code -Dbench.threads=N} the servers' {@code --threads}, {@code -Dbench.serverArgs=--poll,0} more
+ * server options for both designs.
  */
 public final class ServerLoadBenchmark {
     private static final long SECONDS = Long.getLong("bench.seconds", 10);
@@ -42,6 +43,9 @@ public final class ServerLoadBenchmark {
             .mapToInt(Integer::parseInt).toArray();
     /** {@code --threads} for both designs (per context: each slot's in the pool, the one shared in batched); unset: their defaults. */
     private static final String THREADS = System.getProperty("bench.threads");
+    /** More server options for both designs, comma-separated (e.g. {@code --poll,0}): JAVA_OPTS splits on spaces. */
+    private static final List<String> SERVER_ARGS = List.of(System.getProperty("bench.serverArgs", "").split(","))
+            .stream().filter(arg -> !arg.isEmpty()).toList();
     private static final List<String> DESIGNS = List.of("pool", "batched");
     private static final Pattern COMPLETION_TOKENS = Pattern.compile("\"completion_tokens\":(\\d+)");
     private static final Pattern PROMPT_TOKENS = Pattern.compile("\"prompt_tokens\":(\\d+)");
@@ -67,6 +71,7 @@ public final class ServerLoadBenchmark {
                 if (THREADS != null) {
                     options.addAll(List.of("--threads", THREADS));
                 }
+                options.addAll(SERVER_ARGS);
                 try (ServerProcess server = ServerProcess.start(model, clients, 2 * clients, options)) {
                     figures.put(design + clients, run(server, clients));
                 }

@@ -81,9 +81,14 @@ public final class ServerCommand implements Callable<Integer> {
     String flashAttention;
 
     @Option(names = {"-t", "--threads"},
-            description = "Threads (default: all cores for the batched engine's one context; the cores divided "
-                    + "among the --parallel slots for --engine pool).")
+            description = "Compute threads (default: all cores but one for the batched engine's one context, at least 1; "
+                    + "the cores divided among the --parallel slots for --engine pool).")
     Integer threads;
+
+    @Option(names = "--poll", paramLabel = "0-100",
+            description = "How long idle compute threads spin before they sleep, ggml's polling level (default: the API's, "
+                    + ContextOptions.DEFAULT_THREAD_POLLING + ").")
+    Integer poll;
 
     @Option(names = "--model-id", description = "The model name clients must send (default: the file name).")
     String modelId;
@@ -162,18 +167,36 @@ public final class ServerCommand implements Callable<Integer> {
 
     private GenerationSlots slots(LlamaModel model, FlashAttention flash, int total) {
         if (engine == EngineKind.pool) {
+            return new PooledSlots(model, parallel, withPolling(ContextOptions.builder().contextLength(contextLength)
+                    .threads(computeThreads()).flashAttention(flash)).build());
+        }
+        ContextOptions.Builder options = withPolling(ContextOptions.builder().flashAttention(flash)).threads(computeThreads());
+        return new BatchedSlots(model, parallel, options, contextLength, total, !noPromptCache);
+    }
+
+    /** Compute threads per context: {@code --threads}, else the engine's default. */
+    private int computeThreads() {
+        if (threads != null) {
+            return threads;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (engine == EngineKind.pool) {
             // Slots decode at the same time; ggml's threads spin while they wait for each other, so
             // more threads than cores in total makes every slot crawl (measured: 4 clients on 2
             // cores fell from ~12 to 0.5 requests/s with llama.cpp's default threads per slot).
-            int perSlot = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
-            return new PooledSlots(model, parallel,
-                    ContextOptions.builder().contextLength(contextLength).threads(perSlot).flashAttention(flash).build());
+            return Math.max(1, cores / parallel);
         }
-        ContextOptions.Builder options = ContextOptions.builder().flashAttention(flash);
-        if (threads != null) {
-            options.threads(threads);
-        }
-        return new BatchedSlots(model, parallel, options, contextLength, total, !noPromptCache);
+        // ggml's workers meet at spin barriers many times per token: a graph runs only as fast as
+        // its most delayed thread. The server's own event loops wake for every streamed token, and
+        // each wake-up that lands on a compute thread's core stalls the whole group. One core left
+        // to them keeps that from happening (measured on 2 cores: 1 compute thread gave 41, 70 and
+        // 83 requests/s at 1, 4 and 16 clients where 2 gave 34, 50 and 71; with another process
+        // busy, 34 and 55 against 19 and 29).
+        return Math.max(1, cores - 1);
+    }
+
+    private ContextOptions.Builder withPolling(ContextOptions.Builder options) {
+        return poll == null ? options : options.threadPolling(poll);
     }
 
     /** The server on its own, without the examples' command tree: the server jar's Main-Class. */
@@ -206,9 +229,11 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.flush();
             stopped.countDown();
         }, "server-shutdown"));
-        System.out.printf("serving %s on http://%s:%d/v1 (%d slots of %d tokens, %s, queue %d%s)%n", id, host, server.port(),
-                parallel, slots.contextLength(), engine == EngineKind.pool ? "a context each"
+        int compute = computeThreads();
+        System.out.printf("serving %s on http://%s:%d/v1 (%d slots of %d tokens, %s, %d compute thread%s%s, queue %d%s)%n",
+                id, host, server.port(), parallel, slots.contextLength(), engine == EngineKind.pool ? "a context each"
                         : "one shared context of " + total + " tokens" + (noPromptCache ? "" : ", prompt cache"),
+                compute, compute == 1 ? "" : "s", engine == EngineKind.pool ? " each" : "",
                 queue, settings.apiKey().isPresent() ? ", API key required" : "");
         System.out.flush();
         stopped.await();
