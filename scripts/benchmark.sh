@@ -34,6 +34,11 @@
 #            b4916), each in its own JVMs, alternating, ROUNDS rounds (default 5, about 4 minutes):
 #            medians and spread side by side, with the Java API and the C loop on v0.5.0 under each
 #            setting that differs (flash attention, threadpool, AVX2-only CPU variant, OpenMP waiting)
+#        scripts/benchmark.sh --flash-attn [MODEL.gguf [ROUNDS [PROMPT [GENERATED [LONG_CONTEXT]]]]]
+#            flash attention at the API's default (auto, as llama.cpp's: on for the CPU) against off, on
+#            one loaded model, alternating: prompt and generation tokens/s (default pp512, tg128, 5
+#            rounds; the tiny-Mistral fixture unless a model is given) with the ratio's spread, and
+#            llama.cpp's compute buffers at that context and at LONG_CONTEXT (default 32768)
 #        scripts/benchmark.sh --7b [--rounds N] [--model F.gguf] [--keep]   figures for a 7B-class
 #            model, one table: pp512 and tg128 of the Java API against the C loop in one process
 #            (medians, the Java/C ratio's spread over N rounds, default 5), model load time, context
@@ -138,6 +143,11 @@ case "${1:-}" in
   --jni-peer)
     shift
     exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" io.github.panamallama.benchmarks.JniPeerComparison "$@"
+    ;;
+  --flash-attn)
+    shift
+    [ $# -gt 0 ] || set -- build/fixtures/tiny-mistral/tiny-mistral-f16.gguf
+    exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" io.github.panamallama.benchmarks.FlashAttentionComparison "$@"
     ;;
 esac
 exec "$java" ${JAVA_OPTS:-} "${flags[@]}" -cp "$cp" io.github.panamallama.benchmarks.InProcessComparison "$@"

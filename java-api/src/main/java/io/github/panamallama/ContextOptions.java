@@ -1,5 +1,7 @@
 package io.github.panamallama;
 
+import io.github.panamallama.internal.runtime.PhysicalCores;
+
 /**
  * How to create a {@link LlamaContext}. Immutable; start from {@link #builder()}. Zero or
  * {@code MODEL_DEFAULT} means "take it from the model"; llama.cpp may adjust some values (read
@@ -9,7 +11,7 @@ package io.github.panamallama;
  * @param batchSize most tokens one {@link LlamaContext#decode(Batch)} call takes (n_batch)
  * @param ubatchSize physical batch size (n_ubatch), at most batchSize
  * @param sequences distinct sequences the memory holds (n_seq_max)
- * @param threads threads for generating single tokens
+ * @param threads threads for generating single tokens; default one per physical core the process may use
  * @param batchThreads threads for prompt/batch processing
  * @param threadPolling how long (0-100, ggml's polling level) idle worker threads spin waiting
  *     for the next graph before they sleep; 0 = sleep at once. The workers belong to a threadpool
@@ -70,6 +72,15 @@ public record ContextOptions(
 
     /** llama.cpp's upper limit on sequences (LLAMA_MAX_SEQ). */
     public static final int MAX_SEQUENCES = 256;
+    /**
+     * The default of {@link #threads()} and {@link #batchThreads()}: one per physical core this
+     * process may use (its CPU affinity and container quota respected), as llama.cpp's tools
+     * choose; hardware threads sharing a core slow ggml's barrier-bound workers down.
+     */
+    public static int defaultThreads() {
+        return PhysicalCores.count();
+    }
+
     /** ggml's most aggressive polling level. */
     public static final int MAX_THREAD_POLLING = 100;
     /** ggml's default polling level (ggml_threadpool_params_init). */
@@ -141,7 +152,7 @@ public record ContextOptions(
         private int batchSize = 2048;
         private Integer ubatchSize; // unset: min(512, batchSize)
         private int sequences = 1;
-        private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int threads = defaultThreads();
         private int batchThreads = threads;
         private int threadPolling = DEFAULT_THREAD_POLLING;
         private float ropeFreqBase;

@@ -33,7 +33,7 @@ public final class ContextSettings {
     int gpuLayers;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N",
-            description = "CPU threads; default: one per hardware thread.")
+            description = "CPU threads; default: one per physical core.")
     Integer threads;
 
     public ModelOptions modelOptions() {

@@ -61,7 +61,7 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Longest line in tokens (one decode per line). Default: ${DEFAULT-VALUE}.")
     int maxLineTokens;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads; default: one per hardware thread.")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads; default: one per physical core.")
     Integer threads;
 
     @Override

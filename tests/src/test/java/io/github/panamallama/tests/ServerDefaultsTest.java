@@ -13,6 +13,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.completions.CompletionUsage;
 import com.openai.models.models.Model;
+import io.github.panamallama.ContextOptions;
 import io.github.panamallama.GenerationOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -133,7 +134,7 @@ class ServerDefaultsTest {
      */
     @Test
     void leavesOneCoreForConnections() {
-        int expected = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        int expected = Math.max(1, ContextOptions.defaultThreads() - 1);
         String startLine = server.output().lines().filter(line -> line.startsWith("serving ")).findFirst().orElseThrow();
         assertTrue(startLine.contains(", " + expected + " compute thread" + (expected == 1 ? "," : "s,")), startLine);
     }

@@ -81,7 +81,7 @@ public final class ServerCommand implements Callable<Integer> {
     String flashAttention;
 
     @Option(names = {"-t", "--threads"},
-            description = "Compute threads (default: all cores but one for the batched engine's one context, at least 1; "
+            description = "Compute threads (default: all physical cores but one for the batched engine's one context, at least 1; "
                     + "the cores divided among the --parallel slots for --engine pool).")
     Integer threads;
 
@@ -179,7 +179,7 @@ public final class ServerCommand implements Callable<Integer> {
         if (threads != null) {
             return threads;
         }
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = ContextOptions.defaultThreads();
         if (engine == EngineKind.pool) {
             // Slots decode at the same time; ggml's threads spin while they wait for each other, so
             // more threads than cores in total makes every slot crawl (measured: 4 clients on 2
