@@ -54,6 +54,15 @@ class LlamaContextTest {
         }
     }
 
+    @Test
+    void defaultThreadsAreOnePerPhysicalCore() {
+        try (LlamaContext context = model.newContext(ContextOptions.builder().contextLength(256).build())) {
+            assertEquals(ContextOptions.defaultThreads(), context.threads());
+            assertEquals(ContextOptions.defaultThreads(), context.batchThreads());
+            assertTrue(context.threads() >= 1 && context.threads() <= Runtime.getRuntime().availableProcessors());
+        }
+    }
+
     /** Native threads of this process (Linux), Java and ggml workers alike. */
     private static long processThreads() throws java.io.IOException {
         try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
