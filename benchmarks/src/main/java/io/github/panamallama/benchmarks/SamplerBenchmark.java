@@ -6,17 +6,10 @@ import io.github.panamallama.Sampler;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One step of a sampler chain on the logits of the last decoded token: through the API
@@ -24,13 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * and context, whose difference is the API's own cost per call. The logits stay the same between
  * steps (the chain copies them into its candidate array each time, as in generation).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class SamplerBenchmark {
+public class SamplerBenchmark extends PerCallBenchmark {
     @Param({"2000", "32000"})
     int vocabularySize;
 
