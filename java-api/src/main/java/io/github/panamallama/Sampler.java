@@ -381,30 +381,38 @@ public final class Sampler implements AutoCloseable {
         }
 
         /**
-         * A grammar that applies only from the first occurrence of a trigger on: a word (literal
-         * text), a pattern (regular expression matched against the output; the grammar is fed
-         * from its first group), or a token.
+         * A grammar that applies only once the output reaches a trigger: a word (literal text)
+         * or a token id. A word triggers on the token that ends exactly on it, and the grammar
+         * is fed the word first; a trigger token is fed to the grammar whole. So the grammar
+         * must accept each trigger as its start (e.g. {@code root ::= "<call>" ...} for the word
+         * {@code <call>}). llama.cpp cannot recover from a trigger its grammar rejects, so
+         * {@link #build()} checks every trigger first. Raw regular expressions, which llama.cpp
+         * also takes, are not offered: what they feed the grammar cannot be checked in advance.
+         *
+         * @throws IllegalArgumentException here for no trigger, an empty word, a word with NUL,
+         *     a token id out of range or one that ends generation; from {@link #build()} if the
+         *     grammar does not parse or does not accept a trigger (the message names it)
          */
-        public Builder lazyGrammar(String gbnf, String root, List<String> triggerWords, List<String> triggerPatterns,
-                int[] triggerTokens) {
+        public Builder lazyGrammar(String gbnf, String root, List<String> triggerWords, int[] triggerTokens) {
             Objects.requireNonNull(gbnf, "gbnf");
             Objects.requireNonNull(root, "root");
-            List<String> patterns = new ArrayList<>();
-            for (String word : triggerWords) {
-                patterns.add(regexEscape(word));
-            }
-            patterns.addAll(triggerPatterns);
-            int[] tokens = triggerTokens.clone();
-            for (int token : tokens) {
-                if (token < 0 || token >= vocabularySize) {
-                    throw new IllegalArgumentException("trigger token " + token + " is not a token id (0.."
-                            + (vocabularySize - 1) + ")");
-                }
-            }
+            List<String> words = List.copyOf(Objects.requireNonNull(triggerWords, "triggerWords"));
+            List<String> patterns = LazyGrammarTriggers.patterns(words);
+            Vocabulary vocabulary = vocabulary();
+            int[] tokens = LazyGrammarTriggers.tokens(Objects.requireNonNull(triggerTokens, "triggerTokens"), vocabulary);
             if (patterns.isEmpty() && tokens.length == 0) {
                 throw new IllegalArgumentException("a lazy grammar needs at least one trigger");
             }
             return add("lazy-grammar", false, (v, a) -> {
+                MemorySegment plain = llama_sampler_init_grammar(v, a.allocateFrom(gbnf), a.allocateFrom(root));
+                if (plain.equals(MemorySegment.NULL)) {
+                    return plain; // does not parse: build() reports llama.cpp's reason
+                }
+                try {
+                    LazyGrammarTriggers.requireAccepted(plain, vocabulary, words, tokens);
+                } finally {
+                    llama_sampler_free(plain);
+                }
                 MemorySegment tokenArray = a.allocate(ValueLayout.JAVA_INT, Math.max(1, tokens.length));
                 MemorySegment.copy(tokens, 0, tokenArray, ValueLayout.JAVA_INT, 0, tokens.length);
                 return llama_sampler_init_grammar_lazy_patterns(v, a.allocateFrom(gbnf), a.allocateFrom(root),
@@ -475,19 +483,6 @@ public final class Sampler implements AutoCloseable {
                 array.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(strings.get(i)));
             }
             return array;
-        }
-
-        /** Escapes ECMAScript regex metacharacters (llama.cpp uses std::regex). */
-        static String regexEscape(String literal) {
-            StringBuilder out = new StringBuilder(literal.length() + 8);
-            for (int i = 0; i < literal.length(); i++) {
-                char c = literal.charAt(i);
-                if ("\\^$.|?*+()[]{}-/".indexOf(c) >= 0) {
-                    out.append('\\');
-                }
-                out.append(c);
-            }
-            return out.toString();
         }
 
         private static int seed32(long seed) {

@@ -29,7 +29,8 @@ import java.util.OptionalLong;
  *     until a token ends it, and from there the grammar applies, the trigger text included (it is
  *     the grammar's first input). Empty = the grammar applies from the first token. A token that
  *     runs past the trigger text does not trigger: the text it adds might not fit the grammar,
- *     which llama.cpp cannot recover from.
+ *     which llama.cpp cannot recover from. The grammar must accept the trigger as its start:
+ *     {@link #newSampler} checks it.
  */
 public record SamplingSettings(
         float temperature,
@@ -111,7 +112,8 @@ public record SamplingSettings(
      * A new sampler chain for {@code model}; the caller closes it. Stages that would change
      * nothing (off values, and top-k/top-p/min-p at temperature 0) are left out.
      *
-     * @throws IllegalArgumentException if the grammar does not parse for this model
+     * @throws IllegalArgumentException if the grammar does not parse for this model, or does
+     *     not accept the {@link #grammarTrigger()} as its start
      */
     public Sampler newSampler(LlamaModel model) {
         return newSampler(model, Map.of());
@@ -129,9 +131,8 @@ public record SamplingSettings(
         Sampler.Builder chain = Sampler.builder(model);
         grammar.ifPresent(gbnf -> {
             if (grammarTrigger.isPresent()) {
-                // Anchored at the end: only a token that ends exactly on the trigger switches the grammar on.
-                chain.lazyGrammar(gbnf, "root", List.of(), List.of(Sampler.Builder.regexEscape(grammarTrigger.get()) + "$"),
-                        new int[0]);
+                // A trigger word fires only on a token that ends exactly on it (see Sampler.Builder.lazyGrammar).
+                chain.lazyGrammar(gbnf, "root", List.of(grammarTrigger.get()), new int[0]);
             } else {
                 chain.grammar(gbnf, "root");
             }

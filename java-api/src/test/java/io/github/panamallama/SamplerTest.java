@@ -208,14 +208,14 @@ class SamplerTest {
     @Test
     void lazyGrammarBuilds() {
         try (Sampler sampler = Sampler.builder(model)
-                .lazyGrammar("root ::= \" world\"", "root", List.of("Hello"), List.of(), new int[0])
+                .lazyGrammar("root ::= \"Hello world\"", "root", List.of("Hello"), new int[0])
                 .greedy().build()) {
             // Not triggered yet: behaves like plain greedy.
             assertEquals(argmax(logits), sampler.sample(context));
         }
         assertThrows(IllegalArgumentException.class, () -> Sampler.builder(model)
-                .lazyGrammar("root ::= \"x\"", "root", List.of(), List.of(), new int[0]));
-        assertEquals("a\\.b\\(c\\)", Sampler.Builder.regexEscape("a.b(c)"));
+                .lazyGrammar("root ::= \"x\"", "root", List.of(), new int[0]));
+        assertEquals("a\\.b\\(c\\)", LazyGrammarTriggers.regexEscape("a.b(c)"));
     }
 
     @Test

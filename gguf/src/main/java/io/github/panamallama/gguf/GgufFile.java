@@ -39,17 +39,20 @@ public final class GgufFile implements Closeable {
     private final FileChannel channel;
     private final int version;
     private final Map<String, GgufValue> metadata;
+    /** Where each key's value starts (its type id), for {@link #rawStrings}. */
+    private final Map<String, Long> valueOffsets;
     private final List<GgufTensorInfo> tensors;
     private final Map<String, GgufTensorInfo> tensorsByName;
     private final int alignment;
     private final long dataOffset;
 
     private GgufFile(Path path, FileChannel channel, int version, Map<String, GgufValue> metadata,
-            List<GgufTensorInfo> tensors, int alignment, long dataOffset) {
+            Map<String, Long> valueOffsets, List<GgufTensorInfo> tensors, int alignment, long dataOffset) {
         this.path = path;
         this.channel = channel;
         this.version = version;
         this.metadata = Collections.unmodifiableMap(metadata);
+        this.valueOffsets = Map.copyOf(valueOffsets);
         this.tensors = List.copyOf(tensors);
         this.alignment = alignment;
         this.dataOffset = dataOffset;
@@ -120,6 +123,7 @@ public final class GgufFile implements Closeable {
         in.requireCount(kvCount, 13, "metadata count");
 
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
+        Map<String, Long> valueOffsets = new HashMap<>();
         long alignmentOffset = in.position();
         for (long i = 0; i < kvCount; i++) {
             long keyOffset = in.position();
@@ -133,6 +137,7 @@ public final class GgufFile implements Closeable {
             if (key.equals(ALIGNMENT_KEY)) {
                 alignmentOffset = in.position();
             }
+            valueOffsets.put(key, in.position());
             metadata.put(key, readValue(in, "key " + i + " '" + key + "'"));
         }
 
@@ -149,7 +154,7 @@ public final class GgufFile implements Closeable {
                     + " is beyond the end of the file (size " + in.size() + ")");
         }
         checkTensorData(tensors, dataOffset, in.size());
-        return new GgufFile(path, channel, version, metadata, tensors, alignment, dataOffset);
+        return new GgufFile(path, channel, version, metadata, valueOffsets, tensors, alignment, dataOffset);
     }
 
     private static GgufValue readValue(GgufInput in, String field) throws IOException {
@@ -312,6 +317,27 @@ public final class GgufFile implements Closeable {
 
     public Optional<GgufValue> get(String key) {
         return Optional.ofNullable(metadata.get(key));
+    }
+
+    /**
+     * The elements of a string array as the bytes in the file. {@link #metadata()} decodes
+     * strings as UTF-8 with invalid sequences replaced, so two different invalid texts look the
+     * same there; llama.cpp compares bytes.
+     *
+     * @return empty if the key is absent or not an array of strings
+     */
+    public Optional<List<byte[]>> rawStrings(String key) throws IOException {
+        if (!(metadata.get(key) instanceof GgufValue.Array(GgufValueType type, List<GgufValue> elements))
+                || type != GgufValueType.STRING) {
+            return Optional.empty();
+        }
+        GgufInput in = new GgufInput(channel);
+        in.seek(valueOffsets.get(key) + 4 + 4 + 8, key); // value type, element type, element count
+        List<byte[]> strings = new ArrayList<>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            strings.add(in.stringBytes(key + "[" + i + "]"));
+        }
+        return Optional.of(strings);
     }
 
     /** Tensor infos in file order. */

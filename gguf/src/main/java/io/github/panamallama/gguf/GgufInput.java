@@ -107,6 +107,11 @@ final class GgufInput {
 
     /** A u64 length followed by that many bytes of UTF-8 (invalid sequences are replaced). */
     String string(String field) throws IOException {
+        return new String(stringBytes(field), StandardCharsets.UTF_8);
+    }
+
+    /** A u64 length followed by that many bytes, as they are. */
+    byte[] stringBytes(String field) throws IOException {
         long start = position();
         long length = i64(field + " length");
         if (length < 0 || length > MAX_STRING_LENGTH) {
@@ -122,7 +127,7 @@ final class GgufInput {
             buffer.get(bytes, done, chunk);
             done += chunk;
         }
-        return new String(bytes, StandardCharsets.UTF_8);
+        return bytes;
     }
 
     /** Skips forward to an absolute position. */

@@ -66,6 +66,24 @@ class GgufFileTest {
     }
 
     @Test
+    void rawStringsAreTheBytesInTheFile() throws IOException {
+        byte[] bytes = Files.readAllBytes(GgufTestFiles.small(dir.resolve("small.gguf")));
+        int c = KEY1_COUNT + 8 + 8 + 1 + 8 + 1; // count, len, "a", len, "b": the 'c' of "bc"
+        assertEquals('c', bytes[c]);
+        bytes[c] = (byte) 0xff;
+        Path file = Files.write(dir.resolve("invalid.gguf"), bytes);
+        try (GgufFile gguf = GgufFile.open(file)) {
+            assertEquals("b\uFFFD", gguf.get("test.list").orElseThrow().asList().get(1).asString());
+            List<byte[]> raw = gguf.rawStrings("test.list").orElseThrow();
+            assertEquals(2, raw.size());
+            assertArrayEquals(new byte[] {'a'}, raw.get(0));
+            assertArrayEquals(new byte[] {'b', (byte) 0xff}, raw.get(1));
+            assertTrue(gguf.rawStrings("general.architecture").isEmpty(), "not an array");
+            assertTrue(gguf.rawStrings("absent").isEmpty());
+        }
+    }
+
+    @Test
     void readsEveryLlamaCppVocabFile() throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(LLAMA_MODELS)) {

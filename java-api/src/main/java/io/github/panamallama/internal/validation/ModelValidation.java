@@ -4,6 +4,7 @@ import io.github.panamallama.MetadataOverride;
 import io.github.panamallama.gguf.GgmlType;
 import io.github.panamallama.gguf.GgufFile;
 import io.github.panamallama.gguf.GgufTensorInfo;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -23,8 +24,10 @@ public final class ModelValidation {
      * @param vocabOnly whether only the vocabulary will be loaded (llama.cpp then skips the hyperparameters)
      * @param mayMap whether llama.cpp may map the file (not {@code useMmap(false)})
      * @throws InvalidModelException for the first value llama.cpp would not survive
+     * @throws IOException if the file cannot be read again (token texts are re-read as bytes)
      */
-    public static void check(GgufFile file, List<MetadataOverride> overrides, boolean vocabOnly, boolean mayMap) {
+    public static void check(GgufFile file, List<MetadataOverride> overrides, boolean vocabOnly, boolean mayMap)
+            throws IOException {
         MetadataView metadata = new MetadataView(file.metadata(), overrides);
         if (mayMap) {
             checkMappedAlignment(file);
@@ -33,7 +36,7 @@ public final class ModelValidation {
             new HyperparameterChecks(metadata).check();
             checkTiedNvfp4Output(file);
         }
-        new VocabularyChecks(metadata).check();
+        new VocabularyChecks(metadata, () -> file.rawStrings("tokenizer.ggml.tokens")).check();
     }
 
     /**

@@ -112,19 +112,19 @@ class HyperparameterChecksTest {
     }
 
     @Test
-    void vocabularyTokensMustBeUnique() {
+    void vocabularyTokensMustBeUnique() throws Exception {
         Map<String, GgufValue> metadata = new LinkedHashMap<>();
         metadata.put("tokenizer.ggml.model", new GgufValue.Str("llama"));
         metadata.put("tokenizer.ggml.tokens", GgufValue.strings(List.of("a", "", "b", "[EMPTY_1]")));
         InvalidModelException e = assertThrows(InvalidModelException.class,
-                () -> new VocabularyChecks(new MetadataView(metadata, List.of())).check());
+                () -> VocabularyChecksTest.check(metadata));
         assertTrue(e.getMessage().contains("tokens[3] = '[EMPTY_1]' repeats token 1"), e.getMessage());
         metadata.put("tokenizer.ggml.tokens", GgufValue.strings(List.of("a", "", "b", "")));
-        new VocabularyChecks(new MetadataView(metadata, List.of())).check();
+        VocabularyChecksTest.check(metadata);
         // llama.cpp copies token texts as C strings: "b\0c" is "b".
         metadata.put("tokenizer.ggml.tokens", GgufValue.strings(List.of("a", "b", "b\0c")));
         e = assertThrows(InvalidModelException.class,
-                () -> new VocabularyChecks(new MetadataView(metadata, List.of())).check());
+                () -> VocabularyChecksTest.check(metadata));
         assertTrue(e.getMessage().contains("tokens[2] = 'b' repeats token 1"), e.getMessage());
     }
 
@@ -134,6 +134,6 @@ class HyperparameterChecksTest {
         metadata.put("tokenizer.ggml.model", new GgufValue.Str("none\0llama"));
         metadata.put("tokenizer.ggml.tokens", GgufValue.strings(List.of("a")));
         assertThrows(InvalidModelException.class,
-                () -> new VocabularyChecks(new MetadataView(metadata, List.of())).check());
+                () -> VocabularyChecksTest.check(metadata));
     }
 }

@@ -81,6 +81,12 @@ public final class AssertCases implements MutantList {
         file("src/llama-vocab.cpp:2539", "tokenizer.ggml.tokens", duplicateToken());
         // llama.cpp reads token texts as C strings: "x\0y" is "x" (found by the campaign, seed 42).
         file("src/llama-vocab.cpp:2539 (NUL)", "tokenizer.ggml.tokens", new TokenText(11, null, 10, "\0tail"));
+        // Two texts that differ only in invalid UTF-8 are distinct; the same invalid bytes twice are not.
+        file("src/llama-vocab.cpp:2539 (invalid UTF-8)", "tokenizer.ggml.tokens", new InvalidUtf8Twins(11, 12));
+        // The fixture's texts read as RWKV escapes: "<unk>" starts with '<', no token of its own.
+        file("src/llama-vocab.cpp:2571 (RWKV)", "tokenizer.ggml.tokens", set("tokenizer.ggml.model", string("rwkv")));
+        override("src/llama-vocab.cpp:2571 (RWKV)", "tokenizer.ggml.tokens", List.of(),
+                new MetadataOverride.StringValue("tokenizer.ggml.model", "rwkv"));
         file("src/llama-vocab.cpp:3417", "tokenizer.ggml.model", set("tokenizer.ggml.model", string("no_vocab")));
         override("src/llama-vocab.cpp:3417", "tokenizer.ggml.model", List.of(),
                 new MetadataOverride.StringValue("tokenizer.ggml.model", "none"));
@@ -209,6 +215,26 @@ public final class AssertCases implements MutantList {
     /** A BYTE token (id 3 is {@code <0x00>} in the fixture) with a short text. */
     private Mutant.FileMutant byteTokenText(String text) {
         return new TokenText(3, text, -1, "");
+    }
+
+    /** Tokens {@code first} and {@code second} both set to the bytes {@code 'x', 0xff} (invalid UTF-8). */
+    record InvalidUtf8Twins(int first, int second) implements Mutant.FileMutant {
+        @Override
+        public byte[] apply(GgufLayout base) {
+            GgufLayout.Entry entry = base.entry("tokenizer.ggml.tokens").orElseThrow();
+            List<String> tokens = TokenArrays.strings(entry);
+            Value[] values = new Value[tokens.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i == first || i == second ? GgufEncoding.string(new byte[] {'x', (byte) 0xff}, "x\\xff")
+                        : GgufEncoding.string(tokens.get(i));
+            }
+            return new Mutant.SetEntry(entry.key(), arrayOf(STRING, values, "")).apply(base);
+        }
+
+        @Override
+        public String recipe() {
+            return "set tokenizer.ggml.tokens[" + first + "] and [" + second + "] to the bytes 78 ff";
+        }
     }
 
     /** Replaces one token's text: with {@code text}, or with the text of token {@code copyOf}. */

@@ -51,8 +51,8 @@ public final class Soak {
     static final int MODEL_WARMUP = 200;
     static final boolean PROGRESS = Boolean.getBoolean("soak.progress");
 
-    /** One loop's measurements. */
-    record Result(String loop, int cycles, int warmup, long rssWarm, long rssEnd, long heapWarm, long heapEnd,
+    /** One loop's measurements ({@code heapWarm}/{@code heapEnd} -1 when the heap could not be read). */
+    public record Result(String loop, int cycles, int warmup, long rssWarm, long rssEnd, long heapWarm, long heapEnd,
             double seconds, double limitMiB) {
         double rssGrowthPer1000MiB() {
             return (rssEnd - rssWarm) / 1048576.0 * 1000 / (cycles - warmup);
@@ -67,17 +67,19 @@ public final class Soak {
             return Math.max(limitMiB * (cycles - warmup) / 1000.0, FLOOR_MIB);
         }
 
-        boolean passed() {
+        public boolean passed() {
             return (rssEnd - rssWarm) / 1048576.0 <= allowedMiB();
         }
 
         @Override
         public String toString() {
+            String heap = heapWarm < 0 || heapEnd < 0 ? "heap not read"
+                    : String.format("heap %6.1f -> %6.1f MiB, %+6.2f MiB per 1,000 cycles", heapWarm / 1048576.0,
+                            heapEnd / 1048576.0, heapGrowthPer1000MiB());
             return String.format("%-8s %6d cycles after %d warm-up in %6.1f s: RSS %7.1f -> %7.1f MiB, %+6.2f MiB per"
-                    + " 1,000 cycles (allowed %+.1f MiB in all); heap %6.1f -> %6.1f MiB, %+6.2f MiB per 1,000 cycles%s",
+                    + " 1,000 cycles (allowed %+.1f MiB in all); %s%s",
                     loop, cycles - warmup, warmup, seconds, rssWarm / 1048576.0, rssEnd / 1048576.0, rssGrowthPer1000MiB(),
-                    allowedMiB(), heapWarm / 1048576.0, heapEnd / 1048576.0, heapGrowthPer1000MiB(),
-                    passed() ? "" : "  FAILED");
+                    allowedMiB(), heap, passed() ? "" : "  FAILED");
         }
     }
 
@@ -159,7 +161,16 @@ public final class Soak {
 
     /** Resident set size of this process in bytes (Linux). */
     static long rss() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        return rss(Path.of("/proc/self/status"));
+    }
+
+    /** Resident set size of process {@code pid} in bytes (Linux). */
+    public static long rss(long pid) throws IOException {
+        return rss(Path.of("/proc", Long.toString(pid), "status"));
+    }
+
+    private static long rss(Path status) throws IOException {
+        for (String line : Files.readAllLines(status)) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
             }
