@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.github.panamallama.LlamaModel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -21,7 +28,7 @@ class LifecycleBootTest {
                 .run();
         long startMillis = (System.nanoTime() - start) / 1_000_000;
         System.out.println("Spring Boot application with the tiny model started in " + startMillis
-                + " ms (SpringApplication.run, model load and first contexts included)");
+                + " ms in the test JVM (SpringApplication.run, model load and first contexts included)");
 
         LlamaModel model = context.getBean(LlamaModel.class);
         PanamaLlamaChatModel chatModel = context.getBean(PanamaLlamaChatModel.class);
@@ -39,5 +46,24 @@ class LifecycleBootTest {
                 .withMessageContaining("closed");
         assertThatIllegalStateException().isThrownBy(() -> embeddingModel.embed("Hello"))
                 .withMessageContaining("closed");
+    }
+
+    @Test
+    void coldStartInAFreshJvm() throws IOException, InterruptedException {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(javaBin.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-Dpanamallama.home=" + System.getProperty("panamallama.home"),
+                "-cp", System.getProperty("java.class.path"),
+                BootStartup.class.getName(), TinyModel.path().toString())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        Files.writeString(Path.of("target", "boot-startup.log"), output); // where the time went
+        assertThat(process.exitValue()).as(output).isZero();
+        Matcher line = Pattern.compile("BOOT_STARTUP run=(\\d+)ms sinceJvmStart=(\\d+)ms replyChars=(\\d+)").matcher(output);
+        assertThat(line.find()).as(output).isTrue();
+        assertThat(Integer.parseInt(line.group(3))).as("the fresh application answered").isPositive();
+        System.out.println("Spring Boot application with the tiny model, fresh JVM: SpringApplication.run "
+                + line.group(1) + " ms, ready " + line.group(2) + " ms after the JVM started");
     }
 }
