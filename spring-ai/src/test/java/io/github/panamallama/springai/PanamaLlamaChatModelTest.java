@@ -112,6 +112,19 @@ class PanamaLlamaChatModelTest {
         assertThat(new ObjectMapper().readTree(json).get("ok").isBoolean()).as(json).isTrue();
     }
 
+    record Verdict(@JsonProperty(required = true) boolean blue) {}
+
+    /** Without the starter's customizer, a ChatClient asks for the provider's structured output per call. */
+    @Test
+    void chatClientCreateUsesTheGrammarWhenAskedForProviderStructuredOutput() {
+        org.springframework.ai.chat.client.ChatClient chatClient =
+                org.springframework.ai.chat.client.ChatClient.create(chatModel);
+        Verdict verdict = chatClient.prompt().user("Is the sky blue?")
+                .options(PanamaLlamaChatOptions.builder().maxTokens(40))
+                .call().entity(Verdict.class, spec -> spec.useProviderStructuredOutput());
+        assertThat(verdict).isNotNull();
+    }
+
     enum City { LIMA, CUSCO, PUNO }
 
     record Forecast(@JsonProperty(required = true) City city, @JsonProperty(required = true) boolean tomorrow) {}
