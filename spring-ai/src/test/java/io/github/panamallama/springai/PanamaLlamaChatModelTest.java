@@ -233,6 +233,21 @@ class PanamaLlamaChatModelTest {
     }
 
     @Test
+    void aLentModelClosedByItsOwnerIsRefusedNotCrashed() {
+        LlamaModel own = LlamaModel.load(TinyModel.path());
+        try (PanamaLlamaChatModel borrowing = PanamaLlamaChatModel.builder().model(own).contextLength(256).build();
+                PanamaLlamaEmbeddingModel embedding = PanamaLlamaEmbeddingModel.builder().model(own).build()) {
+            own.close();
+            org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                    .isThrownBy(() -> borrowing.call(new Prompt("Hello")));
+            org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                    .isThrownBy(() -> borrowing.stream(new Prompt("Hello")).blockLast());
+            org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                    .isThrownBy(() -> embedding.embed("Hello"));
+        }
+    }
+
+    @Test
     void cancellingAStreamStopsTheGeneration() {
         List<ChatResponse> first = chatModel.stream(new Prompt("Hello", ChatOptions.builder().maxTokens(200).build()))
                 .take(2).collectList().block();
