@@ -1,0 +1,126 @@
+package io.github.panamallama.springai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.panamallama.grammar.ToolCallFormat;
+import io.github.panamallama.grammar.ToolCallParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.definition.ToolDefinition;
+
+/**
+ * A request's {@link ToolCallback}s in panama-llama's {@link ToolCallFormat}, the format the
+ * example server and the LangChain4j module use too: the functions join the system prompt, a
+ * grammar holds calls to their input schemas ({@link ToolChoice#REQUIRED}: the whole reply is
+ * calls; {@link ToolChoice#AUTO}: the grammar waits for the call marker), and the reply is read
+ * back into {@link AssistantMessage.ToolCall}s. Spring AI's {@code ToolCallingAdvisor} (or the
+ * caller) runs the tools; this model never does.
+ */
+record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCalls) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The request's tools, or empty when there are none or {@link ToolChoice#NONE} hides them.
+     *
+     * @throws IllegalArgumentException for {@code REQUIRED} without tools, an input schema that
+     *     is not JSON, or one the grammar cannot express
+     */
+    static Optional<ChatTools> of(PanamaLlamaChatOptions options, int maxCalls) {
+        List<ToolCallback> callbacks = options.getToolCallbacks();
+        ToolChoice choice = options.getToolChoice() == null ? ToolChoice.AUTO : options.getToolChoice();
+        if (callbacks.isEmpty()) {
+            if (choice == ToolChoice.REQUIRED) {
+                throw new IllegalArgumentException("toolChoice REQUIRED needs at least one tool callback");
+            }
+            return Optional.empty();
+        }
+        if (choice == ToolChoice.NONE) {
+            return Optional.empty();
+        }
+        List<ToolCallFormat.Tool> tools = new ArrayList<>(callbacks.size());
+        for (ToolCallback callback : callbacks) {
+            ToolDefinition definition = callback.getToolDefinition();
+            tools.add(new ToolCallFormat.Tool(definition.name(), definition.description(), schema(definition)));
+        }
+        ChatTools chatTools = new ChatTools(List.copyOf(tools), choice, maxCalls);
+        chatTools.grammar(); // a schema the grammar cannot express fails here, naming the tool
+        return Optional.of(chatTools);
+    }
+
+    private static JsonNode schema(ToolDefinition definition) {
+        if (definition.inputSchema() == null || definition.inputSchema().isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(definition.inputSchema());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the input schema of tool '" + definition.name() + "' is not JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    String systemPrompt() {
+        return ToolCallFormat.systemPrompt(tools);
+    }
+
+    String grammar() {
+        return ToolCallFormat.grammar(tools, maxCalls);
+    }
+
+    /** The call marker for {@code AUTO} (a lazy grammar); none for {@code REQUIRED}. */
+    String trigger() {
+        return choice == ToolChoice.REQUIRED ? null : ToolCallFormat.MARKER;
+    }
+
+    /** Reads one reply: passes its plain text on as it comes, and collects its calls. */
+    Reader reader(Consumer<String> onText) {
+        return new Reader(onText);
+    }
+
+    static final class Reader {
+        private final ToolCallParser parser = new ToolCallParser();
+        private final StringBuilder text = new StringBuilder();
+        private final Consumer<String> onText;
+
+        private Reader(Consumer<String> onText) {
+            this.onText = onText;
+        }
+
+        void feed(String piece) {
+            pass(parser.feed(piece));
+        }
+
+        private void pass(List<ToolCallParser.Event> events) {
+            for (ToolCallParser.Event event : events) {
+                if (event instanceof ToolCallParser.Event.Text t) {
+                    text.append(t.text());
+                    onText.accept(t.text());
+                }
+            }
+        }
+
+        /** Ends the reply: its plain text, and its calls if it ended with a complete list of them. */
+        Reply finish() {
+            pass(parser.finish());
+            List<AssistantMessage.ToolCall> calls = new ArrayList<>();
+            if (parser.complete()) {
+                for (ToolCallFormat.Call call : parser.calls()) {
+                    calls.add(new AssistantMessage.ToolCall(
+                            "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24),
+                            "function", call.name(), call.arguments()));
+                }
+            }
+            String content = text.toString();
+            return new Reply(calls.isEmpty() ? content : content.strip(), List.copyOf(calls));
+        }
+    }
+
+    /** A reply read back: its text (without the calls) and its calls. */
+    record Reply(String text, List<AssistantMessage.ToolCall> calls) {}
+}
