@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final ServerFixture server = ServerFixture.tinyMistral(1, 4).options("--read-timeout", "6");
+ * static final ServerFixture server = ServerFixture.tinyMistral(1, 4).options("--ctx-size", "1024", "--read-timeout", "6");
  * }</pre>
  *
  * <p>{@link #client()} is the official OpenAI Java SDK's client for it, without retries.
@@ -55,6 +55,11 @@ final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
      */
     static ServerFixture tinyMistral(int slots, int queue) {
         return new ServerFixture(TestFixtures::tinyMistralF16, slots, queue, SMALL_CONTEXT, "unused", false);
+    }
+
+    /** As {@link #tinyMistral}, on another model (give {@code --model-id} in {@link #options} to name it). */
+    static ServerFixture of(Supplier<Path> model, int slots, int queue) {
+        return new ServerFixture(model, slots, queue, SMALL_CONTEXT, "unused", false);
     }
 
     /** As the README starts it: the F16 fixture and a free port, every other option at its default. */

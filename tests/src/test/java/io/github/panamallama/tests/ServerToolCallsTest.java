@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * named function make the grammar write the whole reply as calls, which shows the calls are
  * well-formed and follow each function's schema. {@code auto} is shown not to disturb a reply
  * without the marker (it equals the same prompt's plain reply); the lazy grammar itself is shown
- * switching on at a trigger in {@code LazyGrammarTriggerTest}.
+ * switching on at a trigger in {@code LazyGrammarTriggerTest}, and at the real marker, written by
+ * a scripted model through this server, in {@code ServerToolChoiceAutoTest}.
  */
 class ServerToolCallsTest {
     @RegisterExtension
@@ -82,7 +83,7 @@ class ServerToolCallsTest {
     }
 
     /** Checks a call's arguments against its function's schema, field by field. */
-    private static void assertFollowsSchema(ChatCompletionMessageFunctionToolCall call) throws Exception {
+    static void assertFollowsSchema(ChatCompletionMessageFunctionToolCall call) throws Exception {
         assertTrue(call.id().startsWith("call_"), call.id());
         JsonNode arguments = JSON.readTree(call.function().arguments());
         switch (call.function().name()) {
@@ -106,7 +107,7 @@ class ServerToolCallsTest {
         return list;
     }
 
-    private static List<ChatCompletionMessageFunctionToolCall> calls(ChatCompletion completion) {
+    static List<ChatCompletionMessageFunctionToolCall> calls(ChatCompletion completion) {
         return completion.choices().getFirst().message().toolCalls().orElse(List.of()).stream()
                 .map(call -> call.asFunction()).toList();
     }
