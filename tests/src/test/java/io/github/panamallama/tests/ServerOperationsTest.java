@@ -120,6 +120,9 @@ class ServerOperationsTest {
         long second = cachedTokens(server, SHARED + "What is a hen?");
         Map<String, Double> after = PrometheusText.parse(metrics(server, KEY));
 
+        System.out.printf("prompt cache: %d then %d cached tokens; hits %.0f -> %.0f, cached tokens %.0f -> %.0f%n", first, second,
+                before.get("panamallama_prompt_cache_hits_total"), after.get("panamallama_prompt_cache_hits_total"),
+                before.get("panamallama_prompt_cache_tokens_total"), after.get("panamallama_prompt_cache_tokens_total"));
         assertTrue(second >= 100, "the second request reused the shared start: " + second + " cached tokens");
         long hits = (first > 0 ? 1 : 0) + 1;
         assertEquals(before.get("panamallama_prompt_cache_hits_total") + hits, after.get("panamallama_prompt_cache_hits_total"),
