@@ -170,6 +170,24 @@ class OpenAiServerTest {
         }
     }
 
+    /**
+     * One slot and no queue, and a client that sends each request as soon as it has the last
+     * answer, streamed or not: the slot is free by then, so none is refused. (The place was once
+     * freed only after the answer went out: a busy machine could delay that past the next request.)
+     */
+    @Test
+    void backToBackRequestsOnOneSlotAreNeverRefused() throws Exception {
+        try (ServerProcess small = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 0)) {
+            for (int i = 0; i < 40; i++) {
+                String body = "{\"model\":\"tiny-mistral\",\"prompt\":\"Request " + i + "\",\"max_tokens\":2"
+                        + (i % 2 == 0 ? "}" : ",\"stream\":true}");
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(small.baseUrl() + "/completions"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, answer.statusCode(), "request " + i + ": " + answer.body());
+            }
+        }
+    }
+
     @Test
     void unknownModelIs404WithOpenAiError() {
         NotFoundException error = assertThrows(NotFoundException.class, () -> server.client().completions().create(
