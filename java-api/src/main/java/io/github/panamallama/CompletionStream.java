@@ -63,9 +63,14 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
             throw new IllegalArgumentException("reused prefix " + reusedPrefix + " must leave at least one of "
                     + promptTokens.length + " prompt tokens to decode");
         }
-        if (promptTokens.length >= context.contextLength()) {
-            throw new IllegalArgumentException("the prompt is " + promptTokens.length
-                    + " tokens; the context holds " + context.contextLength());
+        // The stream runs in sequence 0, which may hold less than the whole context: its share of
+        // it when the context has several sequences without unified memory.
+        int room = core.sequenceContextLength();
+        if (promptTokens.length >= room) {
+            throw new IllegalArgumentException("the prompt is " + promptTokens.length + " tokens; "
+                    + (room == core.contextLength() ? "the context holds " + room
+                            : "one sequence of the context holds " + room + " (its " + core.contextLength()
+                                    + " tokens are split among " + core.sequences() + " sequences)"));
         }
         for (int i = 0; i < promptTokens.length; i++) {
             if (promptTokens[i] < 0 || promptTokens[i] >= core.vocabularySize()) {
@@ -179,7 +184,7 @@ public final class CompletionStream implements Iterator<String>, AutoCloseable {
         if (stopReason != null) {
             return;
         }
-        if (position >= core.contextLength()) {
+        if (position >= core.sequenceContextLength()) {
             stopReason = StopReason.CONTEXT_FULL;
             return;
         }

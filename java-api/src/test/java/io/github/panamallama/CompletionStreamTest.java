@@ -128,6 +128,31 @@ class CompletionStreamTest {
         }
     }
 
+    /**
+     * Several sequences without unified memory: the stream's sequence 0 holds only its share of
+     * the context, and both the prompt check and the end of generation use that share.
+     */
+    @Test
+    void aSequenceOfASplitContextBoundsThePromptAndTheGeneration() {
+        try (LlamaContext split = model.newContext(ContextOptions.builder().contextLength(1024).sequences(4)
+                .unifiedMemory(false).batchSize(64).threads(1).build());
+             Sampler sampler = noEos()) {
+            int share = split.sequenceContextLength();
+            assertTrue(share < split.contextLength(), share + " of " + split.contextLength());
+            String prompt = "Hello world".repeat(share / 2);
+            int promptTokens = model.vocabulary().tokenize(prompt, true, false).length;
+            assertTrue(promptTokens >= share && promptTokens < split.contextLength(), promptTokens + " tokens");
+            IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                    () -> split.complete(prompt, GenerationOptions.builder().maxTokens(4).build()));
+            assertTrue(tooLong.getMessage().contains(promptTokens + " tokens") && tooLong.getMessage().contains("holds " + share),
+                    tooLong.getMessage());
+
+            Completion full = split.complete("Hello world", GenerationOptions.builder().maxTokens(10_000).sampler(sampler).build());
+            assertEquals(StopReason.CONTEXT_FULL, full.stopReason());
+            assertEquals(share - 3 + 1, full.tokens().length, "prompt + generated fill the sequence's share");
+        }
+    }
+
     @Test
     void abortFromTheCallbackCancelsWithinOneToken() {
         try (Sampler sampler = noEos()) {

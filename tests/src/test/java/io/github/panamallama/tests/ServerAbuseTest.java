@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.openai.client.OpenAIClient;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cheap rejection: oversized bodies are refused before any expensive work, and slow clients
@@ -22,29 +21,17 @@ import org.junit.jupiter.api.Test;
 class ServerAbuseTest {
     private static final ObjectMapper json = new ObjectMapper();
     private static final int EIGHT_MB = 8 << 20;
-    static ServerProcess server;
-    static OpenAIClient client;
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.tinyMistral(1, 4)
+            .options("--ctx-size", "1024", "--max-tokens", "64", "--read-timeout", "6");
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 4,
-                List.of("--ctx-size", "1024", "--max-tokens", "64", "--read-timeout", "6"));
-        client = SdkClient.of(server, "unused").api();
+    static void warmUp() {
         // The timings below are for a server (and a client) that has answered a request: the
         // very first one of a fresh JVM also pays class loading and compilation.
         long started = System.nanoTime();
-        client.completions().create(CompletionCreateParams.builder().model("tiny-mistral").prompt("Hello").maxTokens(2).build());
+        server.client().completions().create(CompletionCreateParams.builder().model("tiny-mistral").prompt("Hello").maxTokens(2).build());
         System.out.printf("the first request of a fresh server took %d ms%n", (System.nanoTime() - started) / 1_000_000);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            assertEquals(143, server.stop(), server.output());
-        }
     }
 
     /**
@@ -125,7 +112,7 @@ class ServerAbuseTest {
     @Test
     void slowConnectionsCostNoThreadsAndDelayNoOne() throws Exception {
         List<RawHttp> slow = new ArrayList<>();
-        long before = server.threads();
+        long before = server.process().threads();
         try {
             for (int i = 0; i < 200; i++) {
                 RawHttp connection = new RawHttp(server.port());
@@ -139,11 +126,11 @@ class ServerAbuseTest {
                     trickle(connection);
                 }
                 long started = System.nanoTime();
-                Completion answer = client.completions().create(CompletionCreateParams.builder().model("tiny-mistral")
+                Completion answer = server.client().completions().create(CompletionCreateParams.builder().model("tiny-mistral")
                         .prompt("Hello").maxTokens(4).temperature(0.0).build());
                 slowestAnswer = Math.max(slowestAnswer, System.nanoTime() - started);
                 assertEquals(4, answer.usage().orElseThrow().completionTokens());
-                most = Math.max(most, server.threads());
+                most = Math.max(most, server.process().threads());
                 Thread.sleep(500);
             }
             System.out.printf("200 slow connections: server threads %d before, at most %d during; slowest other answer %d ms%n",

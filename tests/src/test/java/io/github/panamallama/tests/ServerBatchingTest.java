@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -27,11 +26,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server's slots as sequences of one context (its default engine), over loopback with the
@@ -54,40 +52,14 @@ class ServerBatchingTest {
     /** A shared prefix of some hundreds of tokens, as a system prompt would be. */
     private static final String SYSTEM = "You are a careful assistant. Answer briefly and truthfully. ".repeat(25);
 
-    private ServerProcess batched;
-    private ServerProcess alone;
-    private OpenAIClient batchedClient;
-    private OpenAIClient aloneClient;
-
-    @BeforeAll
-    void start() throws Exception {
-        Path model = TestFixtures.directory().resolve("tiny-mistral-f32.gguf");
-        List<String> common = List.of("--ctx-size", "1024", "--max-tokens", "1024", "--flash-attn", "off");
-        batched = ServerProcess.start(model, SLOTS, 8, common);
-        List<String> single = new ArrayList<>(common);
-        single.add("--no-prompt-cache");
-        alone = ServerProcess.start(model, 1, 8, single);
-        batchedClient = client(batched);
-        aloneClient = client(alone);
-    }
-
-    private static OpenAIClient client(ServerProcess server) {
-        return SdkClient.of(server, "unused").api();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        for (OpenAIClient client : new OpenAIClient[] {batchedClient, aloneClient}) {
-            if (client != null) {
-                client.close();
-            }
-        }
-        for (ServerProcess server : new ServerProcess[] {batched, alone}) {
-            if (server != null) {
-                server.stop();
-            }
-        }
-    }
+    /** Four slots in one shared context, with the prompt cache. */
+    @RegisterExtension
+    static final ServerFixture batched = ServerFixture.tinyMistral(SLOTS, 8).model("tiny-mistral-f32.gguf")
+            .options("--ctx-size", "1024", "--max-tokens", "1024", "--flash-attn", "off");
+    /** The reference: one slot, nothing cached, so every request is decoded alone and whole. */
+    @RegisterExtension
+    static final ServerFixture alone = ServerFixture.tinyMistral(1, 8).model("tiny-mistral-f32.gguf")
+            .options("--ctx-size", "1024", "--max-tokens", "1024", "--flash-attn", "off", "--no-prompt-cache");
 
     private static CompletionCreateParams completion(String prompt, Long seed) {
         CompletionCreateParams.Builder params = CompletionCreateParams.builder().model("tiny-mistral").prompt(prompt)
@@ -113,7 +85,7 @@ class ServerBatchingTest {
     private void assertConcurrentEqualsAlone(Long seed) throws Exception {
         List<String> expected = new ArrayList<>();
         for (String prompt : PROMPTS) {
-            expected.add(aloneClient.completions().create(completion(prompt, seed)).choices().getFirst().text());
+            expected.add(alone.client().completions().create(completion(prompt, seed)).choices().getFirst().text());
         }
         // Twice the slots, all sent at once: the sequences are busy together, and reused.
         List<String> prompts = new ArrayList<>(PROMPTS);
@@ -124,7 +96,7 @@ class ServerBatchingTest {
             for (String prompt : prompts) {
                 answers.add(pool.submit(() -> {
                     go.await();
-                    return batchedClient.completions().create(completion(prompt, seed)).choices().getFirst().text();
+                    return batched.client().completions().create(completion(prompt, seed)).choices().getFirst().text();
                 }));
             }
             go.countDown();
@@ -146,10 +118,10 @@ class ServerBatchingTest {
 
     @Test
     void aSharedPrefixIsReusedAndTheAnswerIsTheSame() {
-        batchedClient.chat().completions().create(chat("What is the capital of France?"));
+        batched.client().chat().completions().create(chat("What is the capital of France?"));
         ChatCompletionCreateParams second = chat("How far away is the moon?");
-        ChatCompletion reused = batchedClient.chat().completions().create(second);
-        ChatCompletion fresh = aloneClient.chat().completions().create(second);
+        ChatCompletion reused = batched.client().chat().completions().create(second);
+        ChatCompletion fresh = alone.client().chat().completions().create(second);
 
         CompletionUsage usage = reused.usage().orElseThrow();
         assertTrue(cached(usage) > 300 && cached(usage) < usage.promptTokens(),
@@ -164,10 +136,10 @@ class ServerBatchingTest {
     void streamedUsageReportsCachedTokens() {
         ChatCompletionCreateParams params = chat("Name three colours.").toBuilder()
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
-        batchedClient.chat().completions().create(chat("Name three colours."));
+        batched.client().chat().completions().create(chat("Name three colours."));
         List<CompletionUsage> usages = new ArrayList<>();
         StringBuilder text = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> stream = batchedClient.chat().completions().createStreaming(params)) {
+        try (StreamResponse<ChatCompletionChunk> stream = batched.client().chat().completions().createStreaming(params)) {
             stream.stream().forEach(chunk -> {
                 chunk.usage().ifPresent(usages::add);
                 chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
@@ -177,7 +149,7 @@ class ServerBatchingTest {
         CompletionUsage usage = usages.getFirst();
         // The same prompt again: all of it but the last token (decoded again for its logits) is cached.
         assertTrue(cached(usage) >= usage.promptTokens() - 1 && cached(usage) > 0, "cached tokens: " + usage);
-        assertEquals(aloneClient.chat().completions().create(chat("Name three colours.")).choices().getFirst().message()
+        assertEquals(alone.client().chat().completions().create(chat("Name three colours.")).choices().getFirst().message()
                 .content().orElse(""), text.toString());
     }
 
@@ -224,8 +196,8 @@ class ServerBatchingTest {
     @Test
     void completionsReportCachedTokensToo() {
         String prompt = SYSTEM + "Question: what is two and two?";
-        batchedClient.completions().create(completion(prompt, null));
-        Completion again = batchedClient.completions().create(completion(prompt.replace("two and two", "three and four"), null));
+        batched.client().completions().create(completion(prompt, null));
+        Completion again = batched.client().completions().create(completion(prompt.replace("two and two", "three and four"), null));
         CompletionUsage usage = again.usage().orElseThrow();
         assertTrue(cached(usage) > 300, "cached tokens: " + usage);
         assertFalse(again.choices().isEmpty());

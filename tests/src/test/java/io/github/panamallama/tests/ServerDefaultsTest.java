@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -23,9 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server as a newcomer meets it: started with only {@code --model} and a port, asked through
@@ -33,36 +31,21 @@ import org.junit.jupiter.api.Test;
  * token limit).
  */
 class ServerDefaultsTest {
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.withDefaults();
+
     private static final Set<String> FINISHED = Set.of("stop", "length");
-    static ServerProcess server;
-    static OpenAIClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServerProcess.startWithDefaults(TestFixtures.tinyMistralF16());
-        client = SdkClient.of(server, "unused").api();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            assertEquals(143, server.stop(), server.output());
-        }
-    }
 
     /** The model id a client finds: the file name without {@code .gguf}. */
     private static String modelId() {
-        List<String> ids = client.models().list().data().stream().map(Model::id).toList();
+        List<String> ids = server.client().models().list().data().stream().map(Model::id).toList();
         assertEquals(List.of("tiny-mistral-f16"), ids);
         return ids.getFirst();
     }
 
     @Test
     void chatCompletionWithDefaults() {
-        ChatCompletion completion = client.chat().completions().create(
+        ChatCompletion completion = server.client().chat().completions().create(
                 ChatCompletionCreateParams.builder().model(modelId()).addUserMessage("Hello").build());
         ChatCompletion.Choice choice = completion.choices().getFirst();
         assertFalse(choice.message().content().orElse("").isEmpty(), "an answer");
@@ -100,7 +83,7 @@ class ServerDefaultsTest {
     @Test
     void streamedRequestThatCannotRunIsAnError() {
         BadRequestException error = assertThrows(BadRequestException.class, () -> {
-            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+            try (StreamResponse<ChatCompletionChunk> stream = server.client().chat().completions().createStreaming(
                     ChatCompletionCreateParams.builder().model(modelId()).addUserMessage("Hello").temperature(3.0).build())) {
                 stream.stream().forEach(chunk -> {});
             }
@@ -113,7 +96,7 @@ class ServerDefaultsTest {
         StringBuilder answer = new StringBuilder();
         List<String> finishReasons = new ArrayList<>();
         int[] chunks = {0};
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = server.client().chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model(modelId()).addUserMessage("Hello").build())) {
             stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> {
                 chunks[0]++;

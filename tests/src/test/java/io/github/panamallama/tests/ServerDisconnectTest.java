@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * No orphaned work: a client that hangs up (streamed or not) frees its slot at once; the
@@ -36,12 +36,12 @@ class ServerDisconnectTest {
     /** About 9 s of generation for the tiny model on two idle cores, if nothing stopped it. */
     private static final String LONG = "{\"model\":\"tiny-mistral\",\"prompt\":\"Once\",\"max_tokens\":7000,"
             + "\"temperature\":1.0,\"seed\":1";
-    static ServerProcess server;
+    /** One slot: the next request can only start once the hung-up one has let go of it. */
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.tinyMistral(1, 2).options("--ctx-size", "8192", "--max-tokens", "8000");
 
     @BeforeAll
-    static void start() throws Exception {
-        // One slot: the next request can only start once the hung-up one has let go of it.
-        server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 2, List.of("--ctx-size", "8192", "--max-tokens", "8000"));
+    static void warmUp() throws Exception {
         // The first requests of a fresh server and client pay class loading and compilation: one
         // request, and one hang-up with a request queued behind it, go first, unmeasured.
         firstTokenOfNextRequest();
@@ -51,13 +51,6 @@ class ServerDisconnectTest {
             Future<Long> next = nextRequest();
             client.close();
             next.get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            assertEquals(143, server.stop(), server.output());
         }
     }
 
@@ -95,7 +88,7 @@ class ServerDisconnectTest {
 
     /** The access log tells the hung-up request ended early, with far fewer tokens than asked. */
     private static void assertStoppedEarly(boolean streamed) throws Exception {
-        assertTrue(server.awaitOutput("\"outcome\":\"client_gone\",\"stream\":" + streamed, 5_000), server.output());
+        assertTrue(server.process().awaitOutput("\"outcome\":\"client_gone\",\"stream\":" + streamed, 5_000), server.output());
         JsonNode line = server.output().lines().filter(l -> l.contains("\"outcome\":\"client_gone\",\"stream\":" + streamed))
                 .map(ServerDisconnectTest::parse).reduce((first, second) -> second).orElseThrow();
         assertTrue(line.get("completion_tokens").asInt() < 7000, line.toString());

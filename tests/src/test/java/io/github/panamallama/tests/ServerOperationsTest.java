@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.completions.CompletionCreateParams;
+import com.openai.models.completions.CompletionUsage;
 import com.openai.models.models.Model;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,38 +20,27 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What an operator uses: /health, /metrics, the access log, /v1/models/{id}, and the API key. */
 class ServerOperationsTest {
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final ObjectMapper json = new ObjectMapper();
     private static final String KEY = "sk-test-" + Long.toHexString(System.nanoTime());
-    static ServerProcess server;
-    static OpenAIClient client;
+    /** A shared start of some hundred tokens, as a system prompt would be. */
+    private static final String SHARED = "You are a careful assistant. Answer briefly and truthfully. ".repeat(10);
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServerProcess.start(TestFixtures.tinyMistralF16(), 2, 2, List.of("--ctx-size", "1024", "--api-key", KEY));
-        client = SdkClient.of(server, KEY).api();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            assertEquals(143, server.stop(), server.output());
-        }
-    }
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.tinyMistral(2, 2).options("--ctx-size", "1024").apiKey(KEY);
+    /** The same server without the prompt cache (and without a key). */
+    @RegisterExtension
+    static final ServerFixture uncached = ServerFixture.tinyMistral(1, 2).options("--ctx-size", "1024", "--no-prompt-cache");
 
     @Test
     void theApiKeyIsRequiredAndChecked() throws Exception {
         assertTrue(server.output().contains("API key required"), server.output());
-        try (SdkClient wrong = SdkClient.of(server, KEY + "x")) {
+        try (SdkClient wrong = SdkClient.of(server.process(), KEY + "x")) {
             UnauthorizedException refused = assertThrows(UnauthorizedException.class, () -> wrong.api().models().list());
             assertEquals("invalid_api_key", refused.code().orElseThrow());
         }
@@ -60,7 +49,7 @@ class ServerOperationsTest {
         assertEquals(401, get("/metrics", KEY).statusCode(), "the key without 'Bearer'");
         assertEquals(200, get("/metrics", "Bearer " + KEY).statusCode());
         assertEquals(200, get("/health", null).statusCode(), "health needs no key");
-        assertEquals(List.of("tiny-mistral"), client.models().list().data().stream().map(Model::id).toList());
+        assertEquals(List.of("tiny-mistral"), server.client().models().list().data().stream().map(Model::id).toList());
     }
 
     @Test
@@ -76,19 +65,19 @@ class ServerOperationsTest {
 
     @Test
     void oneModelByItsId() {
-        Model model = client.models().retrieve("tiny-mistral");
+        Model model = server.client().models().retrieve("tiny-mistral");
         assertEquals("tiny-mistral", model.id());
         assertEquals("panama-llama", model.ownedBy());
-        NotFoundException missing = assertThrows(NotFoundException.class, () -> client.models().retrieve("gpt-4o"));
+        NotFoundException missing = assertThrows(NotFoundException.class, () -> server.client().models().retrieve("gpt-4o"));
         assertTrue(missing.getMessage().contains("gpt-4o"), missing.getMessage());
     }
 
     @Test
     void metricsParseAndCountWhatHappened() throws Exception {
         Map<String, Double> before = PrometheusText.parse(metrics());
-        client.completions().create(CompletionCreateParams.builder().model("tiny-mistral").prompt("Hello")
+        server.client().completions().create(CompletionCreateParams.builder().model("tiny-mistral").prompt("Hello")
                 .maxTokens(5).temperature(0.0).build());
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = server.client().chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model("tiny-mistral").addUserMessage("Hi").maxCompletionTokens(6)
                         .temperature(0.0).build())) {
             stream.stream().forEach(chunk -> {});
@@ -120,11 +109,52 @@ class ServerOperationsTest {
         }
     }
 
+    /**
+     * The prompt cache's counters move by what the requests' usage reports: a second request
+     * that starts as the first did reuses its prefix, and counts as a hit with those tokens.
+     */
+    @Test
+    void promptCacheHitsAndTokensAreCounted() throws Exception {
+        Map<String, Double> before = PrometheusText.parse(metrics(server, KEY));
+        long first = cachedTokens(server, SHARED + "What is a fox?");
+        long second = cachedTokens(server, SHARED + "What is a hen?");
+        Map<String, Double> after = PrometheusText.parse(metrics(server, KEY));
+
+        System.out.printf("prompt cache: %d then %d cached tokens; hits %.0f -> %.0f, cached tokens %.0f -> %.0f%n", first, second,
+                before.get("panamallama_prompt_cache_hits_total"), after.get("panamallama_prompt_cache_hits_total"),
+                before.get("panamallama_prompt_cache_tokens_total"), after.get("panamallama_prompt_cache_tokens_total"));
+        assertTrue(second >= 100, "the second request reused the shared start: " + second + " cached tokens");
+        long hits = (first > 0 ? 1 : 0) + 1;
+        assertEquals(before.get("panamallama_prompt_cache_hits_total") + hits, after.get("panamallama_prompt_cache_hits_total"),
+                after.toString());
+        assertEquals(before.get("panamallama_prompt_cache_tokens_total") + first + second,
+                after.get("panamallama_prompt_cache_tokens_total"), after.toString());
+        assertEquals(before.get("panamallama_generations_total") + 2, after.get("panamallama_generations_total"));
+    }
+
+    /** With {@code --no-prompt-cache} nothing is reused, and the cache's counters stay at 0. */
+    @Test
+    void withoutThePromptCacheItsCountersStayZero() throws Exception {
+        assertEquals(0, cachedTokens(uncached, SHARED + "What is a fox?"));
+        assertEquals(0, cachedTokens(uncached, SHARED + "What is a hen?"));
+        Map<String, Double> after = PrometheusText.parse(metrics(uncached, null));
+        assertEquals(0.0, after.get("panamallama_prompt_cache_hits_total"), after.toString());
+        assertEquals(0.0, after.get("panamallama_prompt_cache_tokens_total"), after.toString());
+        assertTrue(after.get("panamallama_generations_total") >= 2, after.toString());
+    }
+
+    /** A short greedy completion of {@code prompt}; the prompt tokens its usage says came from the cache. */
+    private static long cachedTokens(ServerFixture target, String prompt) {
+        CompletionUsage usage = target.client().completions().create(CompletionCreateParams.builder().model("tiny-mistral")
+                .prompt(prompt).maxTokens(2).temperature(0.0).build()).usage().orElseThrow();
+        return usage.promptTokensDetails().orElseThrow().cachedTokens().orElseThrow();
+    }
+
     /** One JSON line per request on standard output, with what an operator needs. */
     @Test
     void theAccessLogHasAJsonLinePerRequest() throws Exception {
         long before = completionLines().size();
-        client.completions().create(CompletionCreateParams.builder().model("tiny-mistral").prompt("Access log")
+        server.client().completions().create(CompletionCreateParams.builder().model("tiny-mistral").prompt("Access log")
                 .maxTokens(3).temperature(0.0).build());
         // The line is written once the answer is out, and earlier tests' lines are there too: wait for this one.
         long end = System.nanoTime() + 2_000_000_000L;
@@ -148,14 +178,22 @@ class ServerOperationsTest {
     }
 
     private static String metrics() throws Exception {
-        HttpResponse<String> response = get("/metrics", "Bearer " + KEY);
+        return metrics(server, KEY);
+    }
+
+    private static String metrics(ServerFixture target, String key) throws Exception {
+        HttpResponse<String> response = get(target, "/metrics", key == null ? null : "Bearer " + key);
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
         return response.body();
     }
 
     private static HttpResponse<String> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl().replace("/v1", "") + path));
+        return get(server, path, authorization);
+    }
+
+    private static HttpResponse<String> get(ServerFixture target, String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl().replace("/v1", "") + path));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

@@ -34,10 +34,16 @@ final class ServerProcess implements AutoCloseable {
         return start(model, parallel, queue, List.of("--ctx-size", "1024", "--max-tokens", "1024"));
     }
 
-    /** As {@link #start(Path, int, int)}, with {@code options} (context size included) instead of the small context. */
+    /**
+     * As {@link #start(Path, int, int)}, with {@code options} (context size included) instead of
+     * the small context, and their {@code --model-id} if they have one.
+     */
     static ServerProcess start(Path model, int parallel, int queue, List<String> options) throws IOException {
         List<String> all = new ArrayList<>(List.of("--model", model.toString(), "--port", "0",
-                "--parallel", Integer.toString(parallel), "--queue", Integer.toString(queue), "--model-id", "tiny-mistral"));
+                "--parallel", Integer.toString(parallel), "--queue", Integer.toString(queue)));
+        if (!options.contains("--model-id")) {
+            all.addAll(List.of("--model-id", "tiny-mistral"));
+        }
         all.addAll(options);
         return start(all);
     }

@@ -6,42 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.openai.client.OpenAIClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.github.panamallama.LlamaModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Request fields OpenAI clients send that once got a 400 or were silently ignored:
  * {@code tools: []}, {@code logprobs: false}, {@code logit_bias}, the {@code developer} role.
  */
 class ServerRequestFieldsTest {
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.tinyMistral(1, 4);
+
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final ObjectMapper json = new ObjectMapper();
-    static ServerProcess server;
-    static OpenAIClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 4);
-        client = SdkClient.of(server, "unused").api();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            assertEquals(143, server.stop(), server.output());
-        }
-    }
 
     @Test
     void emptyToolsAndLogprobsFalseAskForNothingAndAreAccepted() throws Exception {
@@ -86,13 +72,50 @@ class ServerRequestFieldsTest {
         assertError(post("/completions", "{\"model\":\"tiny-mistral\",\"prompt\":\"x\",\"logit_bias\":{\"fox\":1}}"), "logit_bias");
     }
 
+    /**
+     * Each sampling value out of its range gets a 400 whose {@code param} and message name the
+     * field, on both endpoints, streamed or not; the edges of each range are accepted.
+     */
+    @Test
+    void outOfRangeSamplingValuesAreRefusedNamingTheField() throws Exception {
+        Map<String, List<String>> refused = new LinkedHashMap<>();
+        refused.put("temperature", List.of("-0.1", "2.5", "\"hot\""));
+        refused.put("top_p", List.of("0", "0.0", "-0.5", "1.5", "\"all\""));
+        refused.put("presence_penalty", List.of("-2.5", "3"));
+        refused.put("frequency_penalty", List.of("-3", "2.01"));
+        refused.put("seed", List.of("-1", "4294967296"));
+        refused.put("max_tokens", List.of("0", "100000"));
+        refused.put("n", List.of("0", "2"));
+        String chat = "{\"model\":\"tiny-mistral\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]";
+        String completion = "{\"model\":\"tiny-mistral\",\"prompt\":\"Hi\"";
+        for (Map.Entry<String, List<String>> field : refused.entrySet()) {
+            for (String value : field.getValue()) {
+                for (String stream : List.of("", ",\"stream\":true")) {
+                    String setting = ",\"" + field.getKey() + "\":" + value + stream + "}";
+                    assertNamed(post("/chat/completions", chat + setting), field.getKey());
+                    assertNamed(post("/completions", completion + setting), field.getKey());
+                }
+            }
+        }
+        String edges = ",\"max_tokens\":1,\"temperature\":2,\"top_p\":0.001,\"presence_penalty\":-2,\"frequency_penalty\":2,"
+                + "\"seed\":4294967295}";
+        assertEquals(200, post("/completions", completion + edges).statusCode());
+        assertEquals(200, post("/chat/completions", chat + edges).statusCode());
+    }
+
+    private static void assertNamed(HttpResponse<String> response, String field) throws Exception {
+        assertError(response, field);
+        String message = json.readTree(response.body()).at("/error/message").asText();
+        assertTrue(message.contains("'" + field + "'"), "the message names " + field + ": " + message);
+    }
+
     /** OpenAI's newer name for system instructions: the same prompt, so the same greedy answer. */
     @Test
     void theDeveloperRoleIsTheSystemRole() {
-        String asDeveloper = client.chat().completions().create(ChatCompletionCreateParams.builder().model("tiny-mistral")
+        String asDeveloper = server.client().chat().completions().create(ChatCompletionCreateParams.builder().model("tiny-mistral")
                 .addDeveloperMessage("Answer in French.").addUserMessage("What is a fox?").maxCompletionTokens(8).temperature(0.0)
                 .build()).choices().getFirst().message().content().orElseThrow();
-        String asSystem = client.chat().completions().create(ChatCompletionCreateParams.builder().model("tiny-mistral")
+        String asSystem = server.client().chat().completions().create(ChatCompletionCreateParams.builder().model("tiny-mistral")
                 .addSystemMessage("Answer in French.").addUserMessage("What is a fox?").maxCompletionTokens(8).temperature(0.0)
                 .build()).choices().getFirst().message().content().orElseThrow();
         assertEquals(asSystem, asDeveloper);

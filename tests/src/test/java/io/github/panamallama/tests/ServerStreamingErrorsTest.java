@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.SseException;
@@ -21,35 +20,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A streamed request that cannot run is refused before the first byte, exactly as the same
  * request without {@code stream}; one that fails after its stream began gets an error event.
  */
 class ServerStreamingErrorsTest {
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.tinyMistral(1, 2);
+
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final ObjectMapper json = new ObjectMapper();
-    static ServerProcess server;
-    static OpenAIClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 2);
-        client = SdkClient.of(server, "unused").api();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            assertEquals(143, server.stop(), server.output());
-        }
-    }
 
     /** Requests that cannot run, and the field each refusal must name. */
     private static final List<String[]> REFUSED = List.of(
@@ -86,7 +69,7 @@ class ServerStreamingErrorsTest {
     @Test
     void theSdkSeesAStreamedRefusalAsTheErrorItIs() {
         BadRequestException tooLong = assertThrows(BadRequestException.class, () -> {
-            try (StreamResponse<Completion> stream = client.completions().createStreaming(CompletionCreateParams.builder()
+            try (StreamResponse<Completion> stream = server.client().completions().createStreaming(CompletionCreateParams.builder()
                     .model("tiny-mistral").prompt("fox jumps ".repeat(1500)).maxTokens(4).build())) {
                 stream.stream().forEach(chunk -> {});
             }
@@ -96,7 +79,7 @@ class ServerStreamingErrorsTest {
         assertTrue(tooLong.getMessage().contains("tokens"), tooLong.getMessage());
 
         BadRequestException seed = assertThrows(BadRequestException.class, () -> {
-            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+            try (StreamResponse<ChatCompletionChunk> stream = server.client().chat().completions().createStreaming(
                     ChatCompletionCreateParams.builder().model("tiny-mistral").addUserMessage("x").seed(-5L).build())) {
                 stream.stream().forEach(chunk -> {});
             }

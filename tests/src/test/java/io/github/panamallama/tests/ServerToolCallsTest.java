@@ -28,9 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tool calling against the running server with the official OpenAI Java SDK. The tiny fixture
@@ -38,30 +37,16 @@ import org.junit.jupiter.api.Test;
  * named function make the grammar write the whole reply as calls, which shows the calls are
  * well-formed and follow each function's schema. {@code auto} is shown not to disturb a reply
  * without the marker (it equals the same prompt's plain reply); the lazy grammar itself is shown
- * switching on at a trigger in {@code LazyGrammarTriggerTest}.
+ * switching on at a trigger in {@code LazyGrammarTriggerTest}, and at the real marker, written by
+ * a scripted model through this server, in {@code ServerToolChoiceAutoTest}.
  */
 class ServerToolCallsTest {
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.tinyMistral(1, 8);
+
     private static final String MODEL = "tiny-mistral";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> CITIES = Set.of("Paris", "Oslo", "Lima");
-    static ServerProcess server;
-    static SdkClient sdk;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 8);
-        sdk = SdkClient.of(server, "unused");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sdk != null) {
-            sdk.close();
-        }
-        if (server != null) {
-            server.stop();
-        }
-    }
 
     static ChatCompletionFunctionTool weatherTool() {
         return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder()
@@ -98,7 +83,7 @@ class ServerToolCallsTest {
     }
 
     /** Checks a call's arguments against its function's schema, field by field. */
-    private static void assertFollowsSchema(ChatCompletionMessageFunctionToolCall call) throws Exception {
+    static void assertFollowsSchema(ChatCompletionMessageFunctionToolCall call) throws Exception {
         assertTrue(call.id().startsWith("call_"), call.id());
         JsonNode arguments = JSON.readTree(call.function().arguments());
         switch (call.function().name()) {
@@ -122,14 +107,14 @@ class ServerToolCallsTest {
         return list;
     }
 
-    private static List<ChatCompletionMessageFunctionToolCall> calls(ChatCompletion completion) {
+    static List<ChatCompletionMessageFunctionToolCall> calls(ChatCompletion completion) {
         return completion.choices().getFirst().message().toolCalls().orElse(List.of()).stream()
                 .map(call -> call.asFunction()).toList();
     }
 
     @Test
     void requiredCallRoundTripEndsInAnAnswer() throws Exception {
-        ChatCompletion first = sdk.api().chat().completions().create(params()
+        ChatCompletion first = server.client().chat().completions().create(params()
                 .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).parallelToolCalls(false).build());
         assertEquals("tool_calls", first.choices().getFirst().finishReason().asString());
         List<ChatCompletionMessageFunctionToolCall> calls = calls(first);
@@ -138,7 +123,7 @@ class ServerToolCallsTest {
 
         // The client runs the function and sends its result back, as an SDK agent loop does.
         ChatCompletionMessage assistant = first.choices().getFirst().message();
-        ChatCompletion answer = sdk.api().chat().completions().create(params()
+        ChatCompletion answer = server.client().chat().completions().create(params()
                 .addMessage(assistant)
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(calls.getFirst().id()).content("18 C, sunny").build())
                 .build());
@@ -155,10 +140,10 @@ class ServerToolCallsTest {
     void streamedCallsAccumulateToTheWholeAnswer() throws Exception {
         ChatCompletionCreateParams request = params().toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED)
                 .parallelToolCalls(false).build();
-        ChatCompletion whole = sdk.api().chat().completions().create(request);
+        ChatCompletion whole = server.client().chat().completions().create(request);
         ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
         List<ChatCompletionChunk.Choice.Delta.ToolCall> deltas = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.api().chat().completions().createStreaming(request)) {
+        try (StreamResponse<ChatCompletionChunk> stream = server.client().chat().completions().createStreaming(request)) {
             stream.stream().forEach(chunk -> {
                 accumulator.accumulate(chunk);
                 chunk.choices().forEach(choice -> choice.delta().toolCalls().ifPresent(deltas::addAll));
@@ -190,7 +175,7 @@ class ServerToolCallsTest {
      */
     @Test
     void callsCutByTheTokenLimitKeepTheCompleteOnes() throws Exception {
-        ChatCompletion completion = sdk.api().chat().completions().create(params()
+        ChatCompletion completion = server.client().chat().completions().create(params()
                 .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
         assertEquals("length", completion.choices().getFirst().finishReason().asString());
         List<ChatCompletionMessageFunctionToolCall> calls = calls(completion);
@@ -202,7 +187,7 @@ class ServerToolCallsTest {
 
     @Test
     void aNamedFunctionIsTheOneCalled() throws Exception {
-        ChatCompletion completion = sdk.api().chat().completions().create(params()
+        ChatCompletion completion = server.client().chat().completions().create(params()
                 .toolChoice(ChatCompletionNamedToolChoice.builder()
                         .function(ChatCompletionNamedToolChoice.Function.builder().name("get_time").build()).build())
                 .build());
@@ -215,9 +200,9 @@ class ServerToolCallsTest {
 
     @Test
     void noneNeverCallsAndHidesTheTools() {
-        ChatCompletion none = sdk.api().chat().completions().create(params()
+        ChatCompletion none = server.client().chat().completions().create(params()
                 .toolChoice(ChatCompletionToolChoiceOption.Auto.NONE).build());
-        ChatCompletion plain = sdk.api().chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL)
+        ChatCompletion plain = server.client().chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL)
                 .addUserMessage("What is the weather in Paris this week?").temperature(0.0).maxCompletionTokens(120).build());
         assertTrue(calls(none).isEmpty());
         assertNotEquals("tool_calls", none.choices().getFirst().finishReason().asString());
@@ -232,14 +217,14 @@ class ServerToolCallsTest {
      */
     @Test
     void autoWithoutTheMarkerIsThePlainReply() throws Exception {
-        ChatCompletion auto = sdk.api().chat().completions().create(params()
+        ChatCompletion auto = server.client().chat().completions().create(params()
                 .toolChoice(ChatCompletionToolChoiceOption.Auto.AUTO).build());
         String block = ToolCallFormat.systemPrompt(List.of(
                 new ToolCallFormat.Tool("get_weather", "The weather forecast for a city", JSON.readTree(
                         JSON.writeValueAsString(weatherTool().function().parameters().orElseThrow()._additionalProperties()))),
                 new ToolCallFormat.Tool("get_time", "The time now", JSON.readTree(
                         JSON.writeValueAsString(clockTool().function().parameters().orElseThrow()._additionalProperties())))));
-        ChatCompletion plain = sdk.api().chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL)
+        ChatCompletion plain = server.client().chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL)
                 .addSystemMessage(block)
                 .addUserMessage("What is the weather in Paris this week?").temperature(0.0).maxCompletionTokens(120).build());
         assertEquals(plain.usage().orElseThrow().promptTokens(), auto.usage().orElseThrow().promptTokens(), "the same prompt");
@@ -249,12 +234,12 @@ class ServerToolCallsTest {
 
     @Test
     void badToolRequestsAreRefusedNamingTheField() {
-        BadRequestException unknown = assertThrows(BadRequestException.class, () -> sdk.api().chat().completions().create(params()
+        BadRequestException unknown = assertThrows(BadRequestException.class, () -> server.client().chat().completions().create(params()
                 .toolChoice(ChatCompletionNamedToolChoice.builder()
                         .function(ChatCompletionNamedToolChoice.Function.builder().name("launch").build()).build())
                 .build()));
         assertTrue(unknown.getMessage().contains("tool_choice") && unknown.getMessage().contains("launch"), unknown.getMessage());
-        BadRequestException orphan = assertThrows(BadRequestException.class, () -> sdk.api().chat().completions().create(params()
+        BadRequestException orphan = assertThrows(BadRequestException.class, () -> server.client().chat().completions().create(params()
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId("call_nobody").content("42").build())
                 .build()));
         assertTrue(orphan.getMessage().contains("call_nobody"), orphan.getMessage());

@@ -18,9 +18,8 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.AiServices;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A LangChain4j AI service with an {@code @Tool} method, on LangChain4j's own OpenAI chat model,
@@ -33,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * forces a tool); the turn after the tool result is left to {@code auto}.
  */
 class ServerToolsAiServiceTest {
-    static ServerProcess server;
+    @RegisterExtension
+    static final ServerFixture server = ServerFixture.tinyMistral(1, 8);
 
     enum City { PARIS, OSLO, LIMA }
 
@@ -71,18 +71,6 @@ class ServerToolsAiServiceTest {
         @Override
         public ChatRequestParameters defaultRequestParameters() {
             return delegate.defaultRequestParameters();
-        }
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServerProcess.start(TestFixtures.tinyMistralF16(), 1, 8);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.stop();
         }
     }
 

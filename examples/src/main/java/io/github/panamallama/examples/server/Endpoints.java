@@ -204,7 +204,7 @@ final class Endpoints {
             pieces.accept(piece);
         });
         exchange.tokens(result.promptTokens(), result.completionTokens());
-        metrics.tokens(result.promptTokens(), result.completionTokens());
+        metrics.generation(result.promptTokens(), result.cachedTokens(), result.completionTokens());
         if (firstPiece[0] != 0) {
             metrics.generationSpeed(result.completionTokens(), System.nanoTime() - firstPiece[0]);
         }

@@ -44,6 +44,8 @@ final class Exchange {
     private ChannelFutureListener hangUpListener;
     private ScheduledFuture<?> deadline;
     private volatile boolean finished;
+    /** Frees the request's place in the server; see {@link #releaseBeforeLastWrite}. */
+    private Runnable release;
     private boolean streaming;
     private ChannelFuture lastEvent;
 
@@ -126,6 +128,23 @@ final class Exchange {
                 limit.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Runs {@code release} (once) just before the answer's last bytes go to the connection: a
+     * request gives up its place in the server before its client can see the answer, so a client
+     * that sends its next request at once is never refused for the place its last one held.
+     */
+    void releaseBeforeLastWrite(Runnable release) {
+        this.release = release;
+    }
+
+    private void release() {
+        Runnable pending = release;
+        release = null;
+        if (pending != null) {
+            pending.run();
+        }
+    }
+
     void respond(int status, Object jsonBody) {
         respond(status, "application/json", jsonBytes(jsonBody), null, "completed");
     }
@@ -158,6 +177,7 @@ final class Exchange {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
         }
         HttpUtil.setKeepAlive(response, keepAlive);
+        release();
         finish(status, outcome, channel.writeAndFlush(response));
     }
 
@@ -192,6 +212,7 @@ final class Exchange {
     /** Ends the event stream; {@code outcome} as in the access log. */
     void endEvents(String outcome, String code) {
         errorCode = code;
+        release();
         finish(200, outcome, channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
     }
 

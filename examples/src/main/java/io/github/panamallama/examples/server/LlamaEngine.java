@@ -192,7 +192,9 @@ final class LlamaEngine implements Engine {
         try {
             return settings.build().newSampler(model, sampling.logitBias());
         } catch (IllegalArgumentException e) {
-            String field = generation.format().isPresent() ? "response_format" : null;
+            // Every sampling value was checked with its field already: what is left is the grammar.
+            String field = generation.format().map(format -> format instanceof Requests.OutputFormat.ToolCalls
+                    ? "tools" : "response_format").orElse(null);
             throw ApiException.invalid(field, "The sampler could not be built: " + e.getMessage());
         }
     }

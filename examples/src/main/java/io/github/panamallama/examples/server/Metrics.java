@@ -8,8 +8,9 @@ import java.util.function.IntSupplier;
 
 /**
  * The server's counters, written as Prometheus' text exposition format (version 0.0.4) for
- * {@code GET /metrics}: requests by endpoint and status, prompt and generated tokens, queue
- * depth and busy slots, time to first token and generation speed as histograms.
+ * {@code GET /metrics}: requests by endpoint and status, prompt and generated tokens, prompt-cache
+ * hits and the tokens they saved, queue depth and busy slots, time to first token and generation
+ * speed as histograms.
  */
 final class Metrics {
     private static final String PREFIX = "panamallama_";
@@ -17,6 +18,9 @@ final class Metrics {
     private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
     private final LongAdder promptTokens = new LongAdder();
     private final LongAdder generatedTokens = new LongAdder();
+    private final LongAdder generations = new LongAdder();
+    private final LongAdder promptCacheHits = new LongAdder();
+    private final LongAdder promptCacheTokens = new LongAdder();
     private final Histogram timeToFirstToken = new Histogram(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
     private final Histogram tokensPerSecond = new Histogram(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000);
     private final IntSupplier queued;
@@ -44,9 +48,19 @@ final class Metrics {
         requests.computeIfAbsent(new RequestKey(endpoint, status), key -> new LongAdder()).increment();
     }
 
-    void tokens(int prompt, int generated) {
+    /**
+     * One finished generation (completion or chat, cut short or not).
+     *
+     * @param cached of the {@code prompt} tokens, those the prompt cache supplied
+     */
+    void generation(int prompt, int cached, int generated) {
+        generations.increment();
         promptTokens.add(prompt);
         generatedTokens.add(generated);
+        if (cached > 0) {
+            promptCacheHits.increment();
+            promptCacheTokens.add(cached);
+        }
     }
 
     void firstToken(long nanosSinceRequest) {
@@ -68,6 +82,11 @@ final class Metrics {
                 .append(count.sum()).append('\n'));
         counter(out, "prompt_tokens_total", "Prompt tokens read by generations.", promptTokens.sum());
         counter(out, "generated_tokens_total", "Tokens generated.", generatedTokens.sum());
+        counter(out, "generations_total", "Generations run (completions and chat), finished or cut short.", generations.sum());
+        // hits / generations is the cache's hit ratio; cached / prompt tokens the share of prompt work it saved.
+        counter(out, "prompt_cache_hits_total", "Generations that reused a cached prompt prefix.", promptCacheHits.sum());
+        counter(out, "prompt_cache_tokens_total", "Prompt tokens taken from the prompt cache instead of decoded.",
+                promptCacheTokens.sum());
         gauge(out, "queue_depth", "Requests waiting for a generation slot.", queued.getAsInt());
         gauge(out, "slots_busy", "Generation slots in use.", busySlots.getAsInt());
         gauge(out, "slots_total", "Generation slots.", slots);

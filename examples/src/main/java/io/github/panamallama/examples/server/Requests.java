@@ -183,7 +183,7 @@ final class Requests {
         int maxTokens = Math.min(asked, limits.maxTokens());
         Sampling sampling = new Sampling(
                 fields.number("temperature", 1.0, 0.0, 2.0),
-                fields.number("top_p", 1.0, 0.0, 1.0),
+                topP(fields),
                 seed(fields),
                 fields.number("presence_penalty", 0.0, -2.0, 2.0),
                 fields.number("frequency_penalty", 0.0, -2.0, 2.0),
@@ -202,6 +202,15 @@ final class Requests {
         }
         Optional<OutputFormat> format = chat ? outputFormat(fields.node("response_format")) : Optional.empty();
         return new Generation(maxTokens, sampling, stop, format, stream, includeUsage);
+    }
+
+    /** Nucleus sampling keeps at least the tokens up to this probability: 0 would keep none. */
+    private static double topP(Fields fields) {
+        double topP = fields.number("top_p", 1.0, 0.0, 1.0);
+        if (topP == 0) {
+            throw ApiException.invalid("top_p", "'top_p' must be more than 0 and at most 1 (1 keeps every token), got 0.");
+        }
+        return topP;
     }
 
     /** llama.cpp's seeds are 32-bit; the largest asks for a random one, as no seed does. */

@@ -88,6 +88,8 @@ final class Router {
     /** Admits (or refuses at once with 429/503) and hands the request to a worker thread. */
     private void work(Exchange exchange) {
         Admission.Ticket ticket = admission.admit(exchange.cancellation());
+        // Closed again (a no-op) when the worker is done; both on the worker's thread.
+        exchange.releaseBeforeLastWrite(ticket::close);
         exchange.watch(requestTimeout);
         try {
             workers.execute(() -> answer(exchange, ticket));
