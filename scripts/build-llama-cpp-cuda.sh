@@ -116,7 +116,10 @@ check_build() {
   else
     echo "FAILED: libggml-cuda.so does not export ggml_backend_cuda_reg"; failed=1
   fi
-  if ldd "$output_dir/libggml.so" | grep -q 'libggml-cuda\.so => /'; then
+  # ldd's output is read whole: grep -q closing the pipe early would fail it under pipefail
+  local ggml_needs cuda_needs
+  ggml_needs="$(ldd "$output_dir/libggml.so")"; cuda_needs="$(ldd "$cuda_lib")"
+  if grep -q 'libggml-cuda\.so[.0-9]* => /' <<<"$ggml_needs"; then
     echo "libggml.so links libggml-cuda.so: the CUDA backend is built in and registers when ggml starts"
   else
     echo "FAILED: libggml.so does not link libggml-cuda.so"; failed=1
@@ -137,11 +140,11 @@ check_build() {
     echo "cuobjdump not found: architecture not checked"
   fi
   echo "libraries libggml-cuda.so needs:"
-  ldd "$cuda_lib" | grep -E 'cuda|cublas|ggml' | sed 's/^\s*/  /'
-  if ldd "$cuda_lib" | grep -q 'not found'; then
+  grep -E 'cuda|cublas|ggml' <<<"$cuda_needs" | sed 's/^\s*/  /;s/ (0x[0-9a-f]*)$//'
+  if grep -q 'not found' <<<"$cuda_needs"; then
     echo "FAILED: libraries not found (above)"; failed=1
   fi
-  if ! ldd "$cuda_lib" | grep -q 'libcuda\.so\.1 => /'; then
+  if ! grep -q 'libcuda\.so\.1 => /' <<<"$cuda_needs"; then
     echo "note: no libcuda.so.1 (the NVIDIA driver library): libggml cannot load here until the driver is installed"
   fi
   [ $failed -eq 0 ] || fail "the CUDA build in $output_dir is incomplete (above)"
