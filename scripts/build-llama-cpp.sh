@@ -11,8 +11,9 @@
 #                     checkout (sources, fixtures, headers, build/natives/prebuilt): a checkout
 #                     view whose loader finds both builds, for the Maven build's second test
 #                     pass (tests/pom.xml); this checkout's own loader precedence is left alone.
-#   CMAKE_ARGS        passed to cmake's configure step, e.g. -DGGML_CUDA=ON (also taken from
-#                     PANAMA_LLAMA_CMAKE_ARGS).
+#   CMAKE_ARGS        passed to cmake's configure step, e.g. -DGGML_VULKAN=ON (also taken from
+#                     PANAMA_LLAMA_CMAKE_ARGS). For CUDA use scripts/build-llama-cpp-cuda.sh: it
+#                     finds a toolkit with cuBLAS, builds one architecture and checks the result.
 # Without cmake or a C++ compiler it says what is missing and exits 0, or 1 when CI is set.
 set -euo pipefail
 usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
