@@ -6,11 +6,10 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ToolChoice;
 import io.github.panamallama.grammar.ToolCallFormat;
-import io.github.panamallama.grammar.ToolCallParser;
+import io.github.panamallama.grammar.ToolCallReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -68,41 +67,30 @@ record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCall
     }
 
     static final class Reader {
-        private final ToolCallParser parser = new ToolCallParser();
-        private final StringBuilder text = new StringBuilder();
-        private final Consumer<String> onText;
+        private final ToolCallReader reader;
+        private ToolCallReader.Reply reply;
 
         private Reader(Consumer<String> onText) {
-            this.onText = onText;
+            this.reader = new ToolCallReader(onText);
         }
 
         void feed(String piece) {
-            pass(parser.feed(piece));
+            reader.feed(piece);
         }
 
-        private void pass(List<ToolCallParser.Event> events) {
-            for (ToolCallParser.Event event : events) {
-                if (event instanceof ToolCallParser.Event.Text t) {
-                    text.append(t.text());
-                    onText.accept(t.text());
-                }
-            }
-        }
-
-        /** Whether the reply ended with a complete list of calls. */
+        /** Whether the reply ended with a complete list of calls; after {@link #finish()}. */
         boolean called() {
-            return parser.complete() && !parser.calls().isEmpty();
+            return reply.complete() && !reply.calls().isEmpty();
         }
 
         AiMessage finish() {
-            pass(parser.finish());
+            reply = reader.finish();
             List<ToolExecutionRequest> requests = new ArrayList<>();
-            for (ToolCallFormat.Call call : parser.calls()) {
-                requests.add(ToolExecutionRequest.builder()
-                        .id("call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
+            for (ToolCallFormat.Call call : reply.calls()) {
+                requests.add(ToolExecutionRequest.builder().id(ToolCallReader.newCallId())
                         .name(call.name()).arguments(call.arguments()).build());
             }
-            String content = text.toString();
+            String content = reply.text();
             if (requests.isEmpty()) {
                 return AiMessage.from(content);
             }

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.panamallama.grammar.ToolCallFormat;
-import io.github.panamallama.grammar.ToolCallParser;
+import io.github.panamallama.grammar.ToolCallReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.tool.ToolCallback;
@@ -84,40 +83,27 @@ record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCall
     }
 
     static final class Reader {
-        private final ToolCallParser parser = new ToolCallParser();
-        private final StringBuilder text = new StringBuilder();
-        private final Consumer<String> onText;
+        private final ToolCallReader reader;
 
         private Reader(Consumer<String> onText) {
-            this.onText = onText;
+            this.reader = new ToolCallReader(onText);
         }
 
         void feed(String piece) {
-            pass(parser.feed(piece));
-        }
-
-        private void pass(List<ToolCallParser.Event> events) {
-            for (ToolCallParser.Event event : events) {
-                if (event instanceof ToolCallParser.Event.Text t) {
-                    text.append(t.text());
-                    onText.accept(t.text());
-                }
-            }
+            reader.feed(piece);
         }
 
         /** Ends the reply: its plain text, and its calls if it ended with a complete list of them. */
         Reply finish() {
-            pass(parser.finish());
+            ToolCallReader.Reply reply = reader.finish();
             List<AssistantMessage.ToolCall> calls = new ArrayList<>();
-            if (parser.complete()) {
-                for (ToolCallFormat.Call call : parser.calls()) {
-                    calls.add(new AssistantMessage.ToolCall(
-                            "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24),
-                            "function", call.name(), call.arguments()));
+            if (reply.complete()) {
+                for (ToolCallFormat.Call call : reply.calls()) {
+                    calls.add(new AssistantMessage.ToolCall(ToolCallReader.newCallId(), "function", call.name(),
+                            call.arguments()));
                 }
             }
-            String content = text.toString();
-            return new Reply(calls.isEmpty() ? content : content.strip(), List.copyOf(calls));
+            return new Reply(calls.isEmpty() ? reply.text() : reply.text().strip(), List.copyOf(calls));
         }
     }
 
