@@ -124,6 +124,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** The options as settings, checked before the model loads. */
     private ServerSettings settings() {
+        if (poll != null && (poll < 0 || poll > ContextOptions.MAX_THREAD_POLLING)) {
+            throw new ParameterException(spec.commandLine(), "--poll must be 0-" + ContextOptions.MAX_THREAD_POLLING + ", got " + poll);
+        }
         try {
             return new ServerSettings(host, port, parallel, queue, maxTokens,
                     Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds), maxConnections,
