@@ -99,14 +99,15 @@ public final class PanamaLlamaEmbeddingModel implements EmbeddingModel, AutoClos
         int tokens = pool.withContext(context -> {
             int total = 0;
             for (int i = 0; i < texts.size(); i++) {
-                int count = context.model().vocabulary().tokenize(texts.get(i)).length;
+                int[] textTokens = context.model().vocabulary().tokenize(texts.get(i));
+                int count = textTokens.length;
                 if (count > context.ubatchSize()) {
                     throw new IllegalArgumentException("input " + i + " is " + count
                             + " tokens; this embedding model takes at most " + context.ubatchSize()
                             + " (Builder.maxSegmentTokens): split the text");
                 }
                 try {
-                    embeddings.add(Embedding.from(context.embed(texts.get(i))));
+                    embeddings.add(Embedding.from(context.embed(textTokens))); // tokenized once, above
                 } catch (DecodeAbortedException e) {
                     // Only close() aborts these contexts.
                     throw new IllegalStateException("PanamaLlamaEmbeddingModel[" + modelName + "] was closed while embedding", e);

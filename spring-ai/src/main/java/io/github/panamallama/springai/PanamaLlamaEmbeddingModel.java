@@ -141,14 +141,15 @@ public final class PanamaLlamaEmbeddingModel extends AbstractEmbeddingModel impl
                 if (text == null) {
                     throw new IllegalArgumentException("text " + i + " is null");
                 }
-                int count = context.model().vocabulary().tokenize(text).length;
+                int[] textTokens = context.model().vocabulary().tokenize(text);
+                int count = textTokens.length;
                 if (count > context.ubatchSize()) {
                     throw new IllegalArgumentException("text " + i + " is " + count
                             + " tokens; this embedding model takes at most " + context.ubatchSize()
                             + " (maxSegmentTokens): split the text");
                 }
                 try {
-                    embeddings.add(new Embedding(context.embed(text), i));
+                    embeddings.add(new Embedding(context.embed(textTokens), i)); // tokenized once, above
                 } catch (DecodeAbortedException e) {
                     // Only close() aborts these contexts.
                     throw new IllegalStateException(this + " was closed while embedding", e);
