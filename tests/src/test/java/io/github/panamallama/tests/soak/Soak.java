@@ -53,7 +53,13 @@ public final class Soak {
 
     /** One loop's measurements ({@code heapWarm}/{@code heapEnd} -1 when the heap could not be read). */
     public record Result(String loop, int cycles, int warmup, long rssWarm, long rssEnd, long heapWarm, long heapEnd,
-            double seconds, double limitMiB) {
+            double seconds, double limitMiB, double floorMiB) {
+        /** With the usual floor ({@link #FLOOR_MIB}). */
+        public Result(String loop, int cycles, int warmup, long rssWarm, long rssEnd, long heapWarm, long heapEnd,
+                double seconds, double limitMiB) {
+            this(loop, cycles, warmup, rssWarm, rssEnd, heapWarm, heapEnd, seconds, limitMiB, FLOOR_MIB);
+        }
+
         double rssGrowthPer1000MiB() {
             return (rssEnd - rssWarm) / 1048576.0 * 1000 / (cycles - warmup);
         }
@@ -64,7 +70,7 @@ public final class Soak {
 
         /** The allowed growth over the measured cycles: the per-1,000 limit, at least the floor. */
         double allowedMiB() {
-            return Math.max(limitMiB * (cycles - warmup) / 1000.0, FLOOR_MIB);
+            return Math.max(limitMiB * (cycles - warmup) / 1000.0, floorMiB);
         }
 
         public boolean passed() {
