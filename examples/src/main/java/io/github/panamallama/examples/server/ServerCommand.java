@@ -1,5 +1,6 @@
 package io.github.panamallama.examples.server;
 
+import io.github.panamallama.CacheType;
 import io.github.panamallama.ContextOptions;
 import io.github.panamallama.FlashAttention;
 import io.github.panamallama.GenerationOptions;
@@ -79,6 +80,15 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = {"-fa", "--flash-attn"}, paramLabel = "on|off|auto", defaultValue = "auto",
             description = "Flash attention (default: ${DEFAULT-VALUE}: where the backend supports it).")
     String flashAttention;
+
+    @Option(names = {"-ctk", "--cache-type-k"}, paramLabel = "TYPE",
+            description = "The KV cache's type for keys: ${COMPLETION-CANDIDATES} (default: the API's, f16). "
+                    + "q8_0 halves the cache (Mistral 7B at 32K: 2,176 MiB with both, against 4,096).")
+    CacheType cacheTypeK;
+
+    @Option(names = {"-ctv", "--cache-type-v"}, paramLabel = "TYPE",
+            description = "The KV cache's type for values, as --cache-type-k; a quantized one needs flash attention.")
+    CacheType cacheTypeV;
 
     @Option(names = {"-t", "--threads"},
             description = "Compute threads (default: all physical cores but one for the batched engine's one context, at least 1; "
@@ -170,10 +180,10 @@ public final class ServerCommand implements Callable<Integer> {
 
     private GenerationSlots slots(LlamaModel model, FlashAttention flash, int total) {
         if (engine == EngineKind.pool) {
-            return new PooledSlots(model, parallel, withPolling(ContextOptions.builder().contextLength(contextLength)
+            return new PooledSlots(model, parallel, withCommonOptions(ContextOptions.builder().contextLength(contextLength)
                     .threads(computeThreads()).flashAttention(flash)).build());
         }
-        ContextOptions.Builder options = withPolling(ContextOptions.builder().flashAttention(flash)).threads(computeThreads());
+        ContextOptions.Builder options = withCommonOptions(ContextOptions.builder().flashAttention(flash)).threads(computeThreads());
         return new BatchedSlots(model, parallel, options, contextLength, total, !noPromptCache);
     }
 
@@ -198,7 +208,14 @@ public final class ServerCommand implements Callable<Integer> {
         return Math.max(1, cores - 1);
     }
 
-    private ContextOptions.Builder withPolling(ContextOptions.Builder options) {
+    /** The options every slot's context shares: polling and cache types where given, else the API's defaults. */
+    private ContextOptions.Builder withCommonOptions(ContextOptions.Builder options) {
+        if (cacheTypeK != null) {
+            options.cacheTypeK(cacheTypeK);
+        }
+        if (cacheTypeV != null) {
+            options.cacheTypeV(cacheTypeV);
+        }
         return poll == null ? options : options.threadPolling(poll);
     }
 

@@ -26,4 +26,10 @@ class ServerCommandTest {
             assertTrue(message.contains("--poll must be 0-100, got " + poll), message);
         }
     }
+
+    @Test
+    void unknownCacheTypeNamesTheOptionAndTheTypes() {
+        String message = refusal("--model", "/nonexistent.gguf", "--cache-type-k", "q9_9");
+        assertTrue(message.contains("--cache-type-k") && message.contains("q9_9") && message.contains("Q8_0"), message);
+    }
 }
