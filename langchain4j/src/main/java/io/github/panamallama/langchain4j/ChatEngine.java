@@ -1,20 +1,16 @@
 package io.github.panamallama.langchain4j;
 
 import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
-import io.github.panamallama.ChatSession;
+import io.github.panamallama.ChatPool;
 import io.github.panamallama.Completion;
-import io.github.panamallama.CompletionStream;
-import io.github.panamallama.ContextOptions;
-import io.github.panamallama.ContextPool;
-import io.github.panamallama.LlamaModel;
-import io.github.panamallama.Sampler;
+import io.github.panamallama.ModelSource;
+import io.github.panamallama.grammar.ToolCallPlan;
 import io.github.panamallama.StopReason;
 import java.util.List;
 import java.util.Locale;
@@ -30,8 +26,7 @@ import java.util.function.Consumer;
  */
 final class ChatEngine implements AutoCloseable {
     private final ModelSource source;
-    private final ContextPool pool;
-    private final String template;
+    private final ChatPool pool;
     private final String modelName;
     private final ChatRequestParameters defaults;
     private final OptionalLong seed;
@@ -39,14 +34,13 @@ final class ChatEngine implements AutoCloseable {
     private final List<ChatModelListener> listeners;
     private final int maxToolCalls;
 
-    private ChatEngine(ModelSource source, ContextPool pool, String template, String modelName,
+    private ChatEngine(ModelSource source, ChatPool pool, String modelName,
             ChatRequestParameters defaults, OptionalLong seed, String owner, List<ChatModelListener> listeners, int maxToolCalls) {
         this.maxToolCalls = maxToolCalls;
         this.owner = owner;
         this.listeners = listeners;
         this.source = source;
         this.pool = pool;
-        this.template = template;
         this.modelName = modelName;
         this.defaults = defaults;
         this.seed = seed;
@@ -55,29 +49,14 @@ final class ChatEngine implements AutoCloseable {
     static ChatEngine create(ChatModelBuilder<?> b, String adapterName) {
         ModelSource source = ModelSource.of(b.modelPath, b.modelOptions, b.model);
         try {
-            LlamaModel model = source.model();
-            String template = b.chatTemplate != null ? b.chatTemplate
-                    : model.chatTemplate().orElse(ChatSession.FALLBACK_TEMPLATE);
-            ChatPrompt.format(template, List.of(UserMessage.from("test"))); // fails early if llama.cpp lacks the template
             String name = b.modelName != null ? b.modelName : source.defaultName();
-            ContextOptions.Builder options = ContextOptions.builder()
-                    .contextLength(b.contextLength != null ? b.contextLength : Math.min(4096, model.trainingContextLength()));
-            if (b.threads != null) {
-                options.threads(b.threads);
-            }
             String owner = adapterName + "[" + name + "]";
-            ContextPool pool = new ContextPool(model, options.build(), b.maxConcurrentRequests, owner);
             ChatRequestParameters defaults = b.defaultParameters(name);
             // Reject bad defaults at build time, not on the first request; tools are checked per request,
             // since a default toolChoice REQUIRED may wait for the tools an AI service adds.
             RequestSettings.from(defaults, OptionalLong.empty(), Optional.empty());
-            try {
-                pool.withContext(context -> null); // context settings fail here, and the first request starts at once
-            } catch (RuntimeException | Error e) {
-                pool.close();
-                throw e;
-            }
-            return new ChatEngine(source, pool, template, name, defaults, b.seed == null ? OptionalLong.empty()
+            ChatPool pool = b.chatPool.name(owner).build(source.model());
+            return new ChatEngine(source, pool, name, defaults, b.seed == null ? OptionalLong.empty()
                     : OptionalLong.of(b.seed), owner, b.listeners, b.maxToolCalls);
         } catch (RuntimeException | Error e) {
             source.close();
@@ -98,7 +77,7 @@ final class ChatEngine implements AutoCloseable {
     }
 
     String template() {
-        return template;
+        return pool.template();
     }
 
     /**
@@ -115,28 +94,14 @@ final class ChatEngine implements AutoCloseable {
             throw new IllegalArgumentException("the request asks for model \"" + parameters.modelName() + "\"; "
                     + owner + " serves only \"" + modelName + "\"");
         }
-        Optional<ChatTools> tools = ChatTools.of(parameters, maxToolCalls);
+        Optional<ToolCallPlan> tools = ChatTools.of(parameters, maxToolCalls);
         RequestSettings settings = RequestSettings.from(parameters, seed, tools);
-        String prompt = ChatPrompt.format(template, request.messages(), tools.map(ChatTools::systemPrompt));
+        String prompt = ChatPrompt.format(pool.template(), request.messages(), tools.map(ToolCallPlan::systemPrompt));
         // With tools, only the reply's plain text reaches onText; its calls become tool execution requests.
-        ChatTools.Reader reader = tools.map(t -> t.reader(onText)).orElse(null);
+        ChatTools.Reader reader = tools.map(plan -> new ChatTools.Reader(onText)).orElse(null);
         Consumer<String> pieces = reader == null ? onText : reader::feed;
-        return pool.withContext(context -> {
-            try (Sampler sampler = settings.sampling().newSampler(source.model());
-                    CompletionStream stream = context.stream(prompt,
-                            settings.generationOptions(sampler))) {
-                while (stream.hasNext()) {
-                    pieces.accept(stream.next());
-                    if (cancelled.getAsBoolean()) {
-                        return null;
-                    }
-                }
-                if (stream.stopReason() == StopReason.CANCELLED && pool.isClosed()) {
-                    throw new IllegalStateException(owner + " was closed during the generation");
-                }
-                return response(stream.completion(), reader);
-            }
-        });
+        return pool.complete(prompt, settings.sampling(), settings::generationOptions, pieces, cancelled)
+                .map(completion -> response(completion, reader)).orElse(null);
     }
 
     private ChatResponse response(Completion completion, ChatTools.Reader reader) {

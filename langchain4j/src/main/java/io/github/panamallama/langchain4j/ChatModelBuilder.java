@@ -4,6 +4,7 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
+import io.github.panamallama.ChatPool;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.ModelOptions;
 import io.github.panamallama.Sampler;
@@ -23,11 +24,9 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
     Path modelPath;
     ModelOptions modelOptions;
     LlamaModel model;
-    Integer contextLength;
-    Integer threads;
+    /** Context length, threads, concurrency and template: the contexts' settings. */
+    final ChatPool.Builder chatPool = ChatPool.builder();
     int maxToolCalls = Integer.MAX_VALUE;
-    int maxConcurrentRequests = 1;
-    String chatTemplate;
     String modelName;
     Long seed;
     List<ChatModelListener> listeners = List.of();
@@ -72,13 +71,13 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
 
     /** Tokens of context (prompt plus reply); default the smaller of 4096 and the model's training length. */
     public B contextLength(int tokens) {
-        this.contextLength = tokens;
+        chatPool.contextLength(tokens);
         return self();
     }
 
-    /** CPU threads per generation; default all processors. */
+    /** CPU threads per generation; default one per physical core ({@code ContextOptions.defaultThreads()}). */
     public B threads(int threads) {
-        this.threads = threads;
+        chatPool.threads(threads);
         return self();
     }
 
@@ -105,7 +104,7 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
         if (count < 1) {
             throw new IllegalArgumentException("maxConcurrentRequests must be >= 1: " + count);
         }
-        this.maxConcurrentRequests = count;
+        chatPool.contexts(count);
         return self();
     }
 
@@ -115,7 +114,7 @@ public abstract class ChatModelBuilder<B extends ChatModelBuilder<B>> {
      * ({@code [INST] ... [/INST]}).
      */
     public B chatTemplate(String template) {
-        this.chatTemplate = Objects.requireNonNull(template, "template");
+        chatPool.chatTemplate(template);
         return self();
     }
 

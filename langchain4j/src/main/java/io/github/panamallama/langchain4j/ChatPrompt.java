@@ -7,10 +7,9 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import io.github.panamallama.ChatRole;
 import io.github.panamallama.ChatSession;
+import io.github.panamallama.ChatTranscript;
 import io.github.panamallama.grammar.ToolCallFormat;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,30 +38,15 @@ final class ChatPrompt {
         if (messages == null || messages.isEmpty()) {
             throw new IllegalArgumentException("the chat request has no messages");
         }
-        List<io.github.panamallama.ChatMessage> converted = new ArrayList<>(messages.size());
-        boolean previousWasResult = false;
+        ChatTranscript transcript = new ChatTranscript();
         for (int i = 0; i < messages.size(); i++) {
             if (messages.get(i) instanceof ToolExecutionResultMessage result) {
-                String text = ToolCallFormat.resultText(result.id(), result.toolName(), result.text());
-                if (previousWasResult) {
-                    // One user turn for all results of a round of calls: templates alternate turns.
-                    text = converted.removeLast().content() + "\n" + text;
-                }
-                converted.add(io.github.panamallama.ChatMessage.user(text));
-                previousWasResult = true;
-                continue;
-            }
-            previousWasResult = false;
-            converted.add(convert(messages.get(i), i));
-        }
-        toolsPrompt.ifPresent(block -> {
-            if (converted.getFirst().role() == ChatRole.SYSTEM) {
-                converted.addFirst(io.github.panamallama.ChatMessage.system(converted.removeFirst().content() + "\n\n" + block));
+                transcript.addToolResult(ToolCallFormat.resultText(result.id(), result.toolName(), result.text()));
             } else {
-                converted.addFirst(io.github.panamallama.ChatMessage.system(block));
+                transcript.add(convert(messages.get(i), i));
             }
-        });
-        return ChatSession.applyTemplate(template, converted, true);
+        }
+        return ChatSession.applyTemplate(template, transcript.messages(toolsPrompt), true);
     }
 
     private static io.github.panamallama.ChatMessage convert(ChatMessage message, int index) {

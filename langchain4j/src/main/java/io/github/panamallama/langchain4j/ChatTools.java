@@ -6,6 +6,7 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ToolChoice;
 import io.github.panamallama.grammar.ToolCallFormat;
+import io.github.panamallama.grammar.ToolCallPlan;
 import io.github.panamallama.grammar.ToolCallReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +14,13 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * A request's {@link ToolSpecification}s in panama-llama's {@link ToolCallFormat}: the functions
- * join the system prompt, a grammar holds calls to their schemas ({@link ToolChoice#REQUIRED}:
- * the whole reply is calls; {@link ToolChoice#AUTO}: the grammar waits for the call marker), and
- * the reply is read back into {@link ToolExecutionRequest}s.
+ * A request's {@link ToolSpecification}s as a {@link ToolCallPlan} (the functions join the
+ * system prompt, a grammar holds calls to their schemas: {@link ToolChoice#REQUIRED} the whole
+ * reply, {@link ToolChoice#AUTO} once the call marker is written), and the reply read back into
+ * {@link ToolExecutionRequest}s.
  */
-record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCalls) {
+final class ChatTools {
+    private ChatTools() {}
 
     /**
      * The request's tools, or empty when there are none or {@link ToolChoice#NONE} hides them.
@@ -26,16 +28,14 @@ record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCall
      * @throws IllegalArgumentException for {@code REQUIRED} without tools, or a parameter schema
      *     the grammar cannot express
      */
-    static Optional<ChatTools> of(ChatRequestParameters p, int maxCalls) {
+    static Optional<ToolCallPlan> of(ChatRequestParameters p, int maxCalls) {
         List<ToolSpecification> specifications = p.toolSpecifications() == null ? List.of() : p.toolSpecifications();
-        ToolChoice choice = p.toolChoice() == null ? ToolChoice.AUTO : p.toolChoice();
-        if (specifications.isEmpty()) {
-            if (choice == ToolChoice.REQUIRED) {
-                throw new IllegalArgumentException("toolChoice REQUIRED needs at least one tool specification");
-            }
-            return Optional.empty();
-        }
-        if (choice == ToolChoice.NONE) {
+        ToolCallPlan.Choice choice = switch (p.toolChoice() == null ? ToolChoice.AUTO : p.toolChoice()) {
+            case AUTO -> ToolCallPlan.Choice.AUTO;
+            case REQUIRED -> ToolCallPlan.Choice.REQUIRED;
+            case NONE -> ToolCallPlan.Choice.NONE;
+        };
+        if (!ToolCallPlan.offered(specifications.size(), choice, "tool specification")) {
             return Optional.empty();
         }
         List<ToolCallFormat.Tool> tools = new ArrayList<>(specifications.size());
@@ -43,34 +43,15 @@ record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCall
             tools.add(new ToolCallFormat.Tool(specification.name(), specification.description(),
                     specification.parameters() == null ? null : JsonSchemas.toJson(specification.parameters())));
         }
-        ChatTools chatTools = new ChatTools(List.copyOf(tools), choice, maxCalls);
-        chatTools.grammar(); // a schema the grammar cannot express fails here, naming the tool
-        return Optional.of(chatTools);
-    }
-
-    String systemPrompt() {
-        return ToolCallFormat.systemPrompt(tools);
-    }
-
-    String grammar() {
-        return ToolCallFormat.grammar(tools, maxCalls);
-    }
-
-    /** The call marker for {@code AUTO} (a lazy grammar); none for {@code REQUIRED}. */
-    String trigger() {
-        return choice == ToolChoice.REQUIRED ? null : ToolCallFormat.MARKER;
-    }
-
-    /** Reads one reply: passes its plain text on as it comes, and collects its calls. */
-    Reader reader(Consumer<String> onText) {
-        return new Reader(onText);
+        return Optional.of(new ToolCallPlan(tools, choice, maxCalls));
     }
 
     static final class Reader {
         private final ToolCallReader reader;
         private ToolCallReader.Reply reply;
 
-        private Reader(Consumer<String> onText) {
+        /** Reads one reply: passes its plain text on as it comes, and collects its calls. */
+        Reader(Consumer<String> onText) {
             this.reader = new ToolCallReader(onText);
         }
 

@@ -10,10 +10,9 @@ import dev.langchain4j.model.embedding.request.EmbeddingRequest;
 import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import dev.langchain4j.model.embedding.response.EmbeddingResponseMetadata;
 import dev.langchain4j.model.output.TokenUsage;
-import io.github.panamallama.ContextOptions;
-import io.github.panamallama.ContextPool;
-import io.github.panamallama.DecodeAbortedException;
+import io.github.panamallama.EmbeddingPool;
 import io.github.panamallama.LlamaModel;
+import io.github.panamallama.ModelSource;
 import io.github.panamallama.ModelOptions;
 import io.github.panamallama.PoolingType;
 import java.nio.file.Path;
@@ -36,41 +35,14 @@ import java.util.Objects;
  */
 public final class PanamaLlamaEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private final ModelSource source;
-    private final ContextPool pool;
+    private final EmbeddingPool pool;
     private final String modelName;
-    private final int dimension;
 
     private PanamaLlamaEmbeddingModel(Builder b) {
-        if (b.maxSegmentTokens < 1) {
-            throw new IllegalArgumentException("maxSegmentTokens must be >= 1: " + b.maxSegmentTokens);
-        }
-        if (b.pooling == PoolingType.NONE || b.pooling == PoolingType.RANK) {
-            throw new IllegalArgumentException("pooling must give one vector per text (MEAN, CLS, LAST or MODEL_DEFAULT): "
-                    + b.pooling);
-        }
         this.source = ModelSource.of(b.modelPath, b.modelOptions, b.model);
         try {
-            LlamaModel model = source.model();
             this.modelName = b.modelName != null ? b.modelName : source.defaultName();
-            this.dimension = model.embeddingLength();
-            // Embeddings are computed in one decode: the whole text must fit one physical batch.
-            ContextOptions.Builder options = ContextOptions.builder()
-                    .embeddings(true)
-                    .pooling(b.pooling)
-                    .contextLength(b.maxSegmentTokens)
-                    .batchSize(b.maxSegmentTokens)
-                    .ubatchSize(b.maxSegmentTokens);
-            if (b.threads != null) {
-                options.threads(b.threads);
-            }
-            this.pool = new ContextPool(model, options.build(), b.maxConcurrentRequests,
-                    "PanamaLlamaEmbeddingModel[" + modelName + "]");
-            try {
-                pool.withContext(context -> null); // context settings fail here, and the first request starts at once
-            } catch (RuntimeException | Error e) {
-                pool.close();
-                throw e;
-            }
+            this.pool = b.pool.name("PanamaLlamaEmbeddingModel[" + modelName + "]").build(source.model());
         } catch (RuntimeException | Error e) {
             source.close();
             throw e;
@@ -95,30 +67,10 @@ public final class PanamaLlamaEmbeddingModel implements EmbeddingModel, AutoClos
         for (int i = 0; i < request.inputs().size(); i++) {
             texts.add(text(request.inputs().get(i), i));
         }
-        List<Embedding> embeddings = new ArrayList<>(texts.size());
-        int tokens = pool.withContext(context -> {
-            int total = 0;
-            for (int i = 0; i < texts.size(); i++) {
-                int[] textTokens = context.model().vocabulary().tokenize(texts.get(i));
-                int count = textTokens.length;
-                if (count > context.ubatchSize()) {
-                    throw new IllegalArgumentException("input " + i + " is " + count
-                            + " tokens; this embedding model takes at most " + context.ubatchSize()
-                            + " (Builder.maxSegmentTokens): split the text");
-                }
-                try {
-                    embeddings.add(Embedding.from(context.embed(textTokens))); // tokenized once, above
-                } catch (DecodeAbortedException e) {
-                    // Only close() aborts these contexts.
-                    throw new IllegalStateException("PanamaLlamaEmbeddingModel[" + modelName + "] was closed while embedding", e);
-                }
-                total += count;
-            }
-            return total;
-        });
+        EmbeddingPool.Embedded embedded = pool.embed(texts);
         return EmbeddingResponse.builder()
-                .embeddings(embeddings)
-                .metadata(EmbeddingResponseMetadata.builder().modelName(modelName).tokenUsage(new TokenUsage(tokens)).build())
+                .embeddings(embedded.vectors().stream().map(Embedding::from).toList())
+                .metadata(EmbeddingResponseMetadata.builder().modelName(modelName).tokenUsage(new TokenUsage(embedded.tokens())).build())
                 .build();
     }
 
@@ -143,7 +95,7 @@ public final class PanamaLlamaEmbeddingModel implements EmbeddingModel, AutoClos
     /** The model's embedding length (n_embd), without embedding anything. */
     @Override
     public int dimension() {
-        return dimension;
+        return pool.dimension();
     }
 
     @Override
@@ -177,10 +129,8 @@ public final class PanamaLlamaEmbeddingModel implements EmbeddingModel, AutoClos
         private ModelOptions modelOptions;
         private LlamaModel model;
         private String modelName;
-        private Integer threads;
-        private int maxConcurrentRequests = 1;
-        private int maxSegmentTokens = 512;
-        private PoolingType pooling = PoolingType.MEAN;
+        /** Threads, concurrency, segment length and pooling, checked as they are set. */
+        private final EmbeddingPool.Builder pool = EmbeddingPool.builder();
 
         private Builder() {}
 
@@ -212,7 +162,7 @@ public final class PanamaLlamaEmbeddingModel implements EmbeddingModel, AutoClos
         }
 
         public Builder threads(int threads) {
-            this.threads = threads;
+            pool.threads(threads);
             return this;
         }
 
@@ -221,22 +171,23 @@ public final class PanamaLlamaEmbeddingModel implements EmbeddingModel, AutoClos
             if (count < 1) {
                 throw new IllegalArgumentException("maxConcurrentRequests must be >= 1: " + count);
             }
-            this.maxConcurrentRequests = count;
+            pool.contexts(count);
             return this;
         }
 
         /** Most tokens in one text (BOS included); default 512. Sets the context size. */
         public Builder maxSegmentTokens(int tokens) {
-            this.maxSegmentTokens = tokens;
+            pool.maxSegmentTokens(tokens);
             return this;
         }
 
         /**
          * How token vectors become one vector; default MEAN (generative models such as Mistral
-         * declare none). MODEL_DEFAULT takes the model file's own (embedding models declare one).
+         * declare none). MODEL_DEFAULT takes the model file's own (embedding models declare one);
+         * NONE and RANK are refused.
          */
         public Builder pooling(PoolingType pooling) {
-            this.pooling = Objects.requireNonNull(pooling, "pooling");
+            this.pool.pooling(pooling);
             return this;
         }
 

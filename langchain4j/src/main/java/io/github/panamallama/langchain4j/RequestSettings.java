@@ -7,6 +7,7 @@ import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.Sampler;
 import io.github.panamallama.SamplingSettings;
 import io.github.panamallama.grammar.JsonSchemaGrammar;
+import io.github.panamallama.grammar.ToolCallPlan;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -38,7 +39,7 @@ record RequestSettings(SamplingSettings sampling, int maxOutputTokens, List<Stri
     }
 
     /** As {@link #from(ChatRequestParameters, OptionalLong)}, with the request's tools already read. */
-    static RequestSettings from(ChatRequestParameters p, OptionalLong seed, Optional<ChatTools> tools) {
+    static RequestSettings from(ChatRequestParameters p, OptionalLong seed, Optional<ToolCallPlan> tools) {
         if (tools.isPresent() && p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON) {
             throw new IllegalArgumentException("a JSON response format cannot be combined with tool specifications");
         }
@@ -51,8 +52,8 @@ record RequestSettings(SamplingSettings sampling, int maxOutputTokens, List<Stri
         SamplingSettings.Builder sampling = SamplingSettings.builder().noFilters()
                 .temperature(p.temperature() == null ? DEFAULT_TEMPERATURE : p.temperature().floatValue())
                 .penalties(1, floatOrZero(p.frequencyPenalty()), floatOrZero(p.presencePenalty()))
-                .grammar(tools.map(ChatTools::grammar).orElseGet(() -> grammar(p.responseFormat())))
-                .grammarTrigger(tools.map(ChatTools::trigger).orElse(null));
+                .grammar(tools.map(ToolCallPlan::grammar).orElseGet(() -> grammar(p.responseFormat())))
+                .grammarTrigger(tools.flatMap(ToolCallPlan::trigger).orElse(null));
         if (p.topK() != null) {
             sampling.topK(p.topK());
         }

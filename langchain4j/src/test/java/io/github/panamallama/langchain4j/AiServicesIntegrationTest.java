@@ -9,6 +9,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
 import io.github.panamallama.LlamaModel;
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +26,7 @@ class AiServicesIntegrationTest {
 
     @BeforeAll
     void load() {
-        llama = LlamaModel.load(TinyModel.path());
+        llama = LlamaModel.load(BuiltFixtures.tinyMistralF16());
         chatModel = PanamaLlamaChatModel.builder().model(llama).contextLength(512).threads(1).temperature(0.0).maxTokens(40).build();
         streamingModel = PanamaLlamaStreamingChatModel.builder().model(llama).contextLength(512).threads(1).temperature(0.0)
                 .maxTokens(40).build();

@@ -20,6 +20,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import io.github.panamallama.LlamaModel;
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +53,7 @@ class ChatToolsTest {
 
     @BeforeAll
     void load() {
-        llama = LlamaModel.load(TinyModel.path());
+        llama = LlamaModel.load(BuiltFixtures.tinyMistralF16());
         chat = PanamaLlamaChatModel.builder().model(llama).contextLength(1024).threads(1).temperature(0.0).maxToolCalls(1).build();
         streaming = PanamaLlamaStreamingChatModel.builder().model(llama).contextLength(1024).threads(1).temperature(0.0).maxToolCalls(1).build();
     }

@@ -12,6 +12,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import io.github.panamallama.GenerationOptions;
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,7 @@ class NewcomerDefaultsTest {
 
     @Test
     void chatModelAnswersWithDefaults() {
-        try (PanamaLlamaChatModel owned = PanamaLlamaChatModel.builder().modelPath(TinyModel.path()).build()) {
+        try (PanamaLlamaChatModel owned = PanamaLlamaChatModel.builder().modelPath(BuiltFixtures.tinyMistralF16()).build()) {
             ChatModel model = owned;
             String answer = model.chat("Hello");
             assertFalse(answer.isEmpty(), "chat(\"Hello\") answered");
@@ -41,7 +42,7 @@ class NewcomerDefaultsTest {
 
     @Test
     void streamingChatModelAnswersWithDefaults() throws Exception {
-        try (PanamaLlamaStreamingChatModel owned = PanamaLlamaStreamingChatModel.builder().modelPath(TinyModel.path()).build()) {
+        try (PanamaLlamaStreamingChatModel owned = PanamaLlamaStreamingChatModel.builder().modelPath(BuiltFixtures.tinyMistralF16()).build()) {
             StreamingChatModel model = owned;
             StringBuilder pieces = new StringBuilder();
             CompletableFuture<ChatResponse> done = new CompletableFuture<>();
@@ -71,7 +72,7 @@ class NewcomerDefaultsTest {
 
     @Test
     void embeddingModelEmbedsWithDefaults() {
-        try (PanamaLlamaEmbeddingModel owned = PanamaLlamaEmbeddingModel.builder().modelPath(TinyModel.path()).build()) {
+        try (PanamaLlamaEmbeddingModel owned = PanamaLlamaEmbeddingModel.builder().modelPath(BuiltFixtures.tinyMistralF16()).build()) {
             EmbeddingModel model = owned;
             Embedding embedding = model.embed("Hello").content();
             assertEquals(256, model.dimension(), "the tiny Mistral's embedding length");

@@ -31,6 +31,7 @@ import io.github.panamallama.LlamaContext;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.ModelLoadException;
 import io.github.panamallama.StopReason;
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -49,7 +50,7 @@ class PanamaLlamaChatModelTest {
 
     @BeforeAll
     void load() {
-        llama = LlamaModel.load(TinyModel.path());
+        llama = LlamaModel.load(BuiltFixtures.tinyMistralF16());
         owned = PanamaLlamaChatModel.builder().model(llama).contextLength(CONTEXT).threads(1).temperature(0.0).build();
         model = owned;
     }
@@ -285,7 +286,7 @@ class PanamaLlamaChatModelTest {
 
     @Test
     void closedModelSaysSo() {
-        PanamaLlamaChatModel temporary = PanamaLlamaChatModel.builder().modelPath(TinyModel.path()).contextLength(CONTEXT)
+        PanamaLlamaChatModel temporary = PanamaLlamaChatModel.builder().modelPath(BuiltFixtures.tinyMistralF16()).contextLength(CONTEXT)
                 .threads(1).temperature(0.0).build();
         ChatModel chat = temporary;
         assertEquals(2, chat.chat(ask("Hi").maxOutputTokens(2).build()).tokenUsage().outputTokenCount());
@@ -308,7 +309,7 @@ class PanamaLlamaChatModelTest {
                 () -> PanamaLlamaChatModel.builder().build());
         assertTrue(neither.getMessage().contains("neither"), neither.getMessage());
         IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
-                () -> PanamaLlamaChatModel.builder().model(llama).modelPath(TinyModel.path()).build());
+                () -> PanamaLlamaChatModel.builder().model(llama).modelPath(BuiltFixtures.tinyMistralF16()).build());
         assertTrue(both.getMessage().contains("both"), both.getMessage());
         Path missing = Path.of("no-such-model.gguf");
         ModelLoadException e = assertThrows(ModelLoadException.class,
@@ -318,7 +319,7 @@ class PanamaLlamaChatModelTest {
 
     @Test
     void aClosedLentModelIsRefusedAtBuild() {
-        LlamaModel closed = LlamaModel.load(TinyModel.path());
+        LlamaModel closed = LlamaModel.load(BuiltFixtures.tinyMistralF16());
         closed.close();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PanamaLlamaChatModel.builder().model(closed).build());

@@ -14,6 +14,7 @@ import io.github.panamallama.ContextOptions;
 import io.github.panamallama.LlamaContext;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.PoolingType;
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,7 @@ class PanamaLlamaEmbeddingModelTest {
 
     @BeforeAll
     void load() {
-        llama = LlamaModel.load(TinyModel.path());
+        llama = LlamaModel.load(BuiltFixtures.tinyMistralF16());
         owned = PanamaLlamaEmbeddingModel.builder().model(llama).threads(1).maxSegmentTokens(64).build();
         model = owned;
     }
@@ -126,7 +127,7 @@ class PanamaLlamaEmbeddingModelTest {
 
     @Test
     void closedModelSaysSo() {
-        PanamaLlamaEmbeddingModel temporary = PanamaLlamaEmbeddingModel.builder().modelPath(TinyModel.path()).threads(1)
+        PanamaLlamaEmbeddingModel temporary = PanamaLlamaEmbeddingModel.builder().modelPath(BuiltFixtures.tinyMistralF16()).threads(1)
                 .maxSegmentTokens(32).build();
         EmbeddingModel embeddings = temporary;
         assertEquals(temporary.dimension(), embeddings.embed("hi").content().dimension());

@@ -14,6 +14,7 @@ import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import io.github.panamallama.LlamaModel;
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,7 @@ class PanamaLlamaStreamingChatModelTest {
 
     @BeforeAll
     void load() {
-        llama = LlamaModel.load(TinyModel.path());
+        llama = LlamaModel.load(BuiltFixtures.tinyMistralF16());
         owned = PanamaLlamaStreamingChatModel.builder().model(llama).contextLength(CONTEXT).threads(1).temperature(0.0).build();
         model = owned;
     }
@@ -163,7 +164,7 @@ class PanamaLlamaStreamingChatModelTest {
 
     @Test
     void closingDuringAGenerationEndsItWithAnError() {
-        PanamaLlamaStreamingChatModel temporary = PanamaLlamaStreamingChatModel.builder().modelPath(TinyModel.path())
+        PanamaLlamaStreamingChatModel temporary = PanamaLlamaStreamingChatModel.builder().modelPath(BuiltFixtures.tinyMistralF16())
                 .contextLength(CONTEXT).threads(1).temperature(0.0).build();
         Recorder recorder = new Recorder() {
             @Override

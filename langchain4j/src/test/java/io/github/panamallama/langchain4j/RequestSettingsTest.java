@@ -9,6 +9,7 @@ import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.Sampler;
 import io.github.panamallama.SamplingSettings;
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class RequestSettingsTest {
 
     @Test
     void samplerChainsFollowTheSettings() {
-        try (LlamaModel model = LlamaModel.load(TinyModel.path())) {
+        try (LlamaModel model = LlamaModel.load(BuiltFixtures.tinyMistralF16())) {
             try (Sampler greedy = settings(ChatRequestParameters.builder().temperature(0.0).topK(5).build())
                     .sampling().newSampler(model)) {
                 assertEquals(List.of("greedy"), greedy.stages());

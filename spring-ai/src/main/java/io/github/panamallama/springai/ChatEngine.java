@@ -1,13 +1,10 @@
 package io.github.panamallama.springai;
 
-import io.github.panamallama.ChatSession;
+import io.github.panamallama.ChatPool;
 import io.github.panamallama.Completion;
-import io.github.panamallama.CompletionStream;
-import io.github.panamallama.ContextOptions;
-import io.github.panamallama.ContextPool;
 import io.github.panamallama.LlamaModel;
-import io.github.panamallama.Sampler;
-import io.github.panamallama.StopReason;
+import io.github.panamallama.ModelSource;
+import io.github.panamallama.grammar.ToolCallPlan;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,42 +19,17 @@ import org.springframework.ai.chat.messages.Message;
  */
 final class ChatEngine implements AutoCloseable {
     private final ModelSource source;
-    private final ContextPool pool;
-    private final String template;
-    private final String owner;
+    private final ChatPool pool;
 
-    private ChatEngine(ModelSource source, ContextPool pool, String template, String owner) {
+    private ChatEngine(ModelSource source, ChatPool pool) {
         this.source = source;
         this.pool = pool;
-        this.template = template;
-        this.owner = owner;
     }
 
-    /**
-     * @param contextLength tokens per context; {@code null} = the training length, at most 4096
-     * @param threads {@code null} = panama-llama's default
-     * @param chatTemplate {@code null} = the model's own, else {@link ChatSession#FALLBACK_TEMPLATE}
-     */
-    static ChatEngine create(ModelSource source, Integer contextLength, Integer threads, int poolSize,
-            String chatTemplate, String owner) {
+    /** An engine over {@code source}'s model, closing the source if the pool cannot be built. */
+    static ChatEngine create(ModelSource source, ChatPool.Builder settings) {
         try {
-            LlamaModel model = source.model();
-            String template = chatTemplate != null ? chatTemplate : model.chatTemplate().orElse(ChatSession.FALLBACK_TEMPLATE);
-            // Fails early, naming the template, if llama.cpp does not know it.
-            ChatSession.applyTemplate(template, List.of(io.github.panamallama.ChatMessage.user("test")), true);
-            ContextOptions.Builder options = ContextOptions.builder()
-                    .contextLength(contextLength != null ? contextLength : Math.min(4096, model.trainingContextLength()));
-            if (threads != null) {
-                options.threads(threads);
-            }
-            ContextPool pool = new ContextPool(model, options.build(), poolSize, owner);
-            try {
-                pool.withContext(context -> null); // context settings fail here, and the first request starts at once
-            } catch (RuntimeException | Error e) {
-                pool.close();
-                throw e;
-            }
-            return new ChatEngine(source, pool, template, owner);
+            return new ChatEngine(source, settings.build(source.model()));
         } catch (RuntimeException | Error e) {
             source.close();
             throw e;
@@ -85,28 +57,15 @@ final class ChatEngine implements AutoCloseable {
     Reply generate(List<Message> messages, PanamaLlamaChatOptions options, int maxToolCalls,
             Consumer<String> onText, BooleanSupplier cancelled) {
         if (pool.isClosed()) {
-            throw new IllegalStateException(owner + " is closed");
+            throw new IllegalStateException(pool.name() + " is closed");
         }
-        Optional<ChatTools> tools = ChatTools.of(options, maxToolCalls);
+        Optional<ToolCallPlan> tools = ChatTools.of(options, maxToolCalls);
         RequestSettings settings = RequestSettings.from(options, tools);
-        String prompt = ChatPrompt.format(template, messages, tools.map(ChatTools::systemPrompt));
-        ChatTools.Reader reader = tools.map(t -> t.reader(onText)).orElse(null);
+        String prompt = ChatPrompt.format(pool.template(), messages, tools.map(ToolCallPlan::systemPrompt));
+        ChatTools.Reader reader = tools.map(plan -> new ChatTools.Reader(onText)).orElse(null);
         Consumer<String> pieces = reader == null ? onText : reader::feed;
-        return pool.withContext(context -> {
-            try (Sampler sampler = settings.sampling().newSampler(source.model());
-                    CompletionStream stream = context.stream(prompt, settings.generationOptions(sampler))) {
-                while (stream.hasNext()) {
-                    pieces.accept(stream.next());
-                    if (cancelled.getAsBoolean()) {
-                        return null;
-                    }
-                }
-                if (stream.stopReason() == StopReason.CANCELLED && pool.isClosed()) {
-                    throw new IllegalStateException(owner + " was closed during the generation");
-                }
-                return reply(stream.completion(), reader);
-            }
-        });
+        return pool.complete(prompt, settings.sampling(), settings::generationOptions, pieces, cancelled)
+                .map(completion -> reply(completion, reader)).orElse(null);
     }
 
     private static Reply reply(Completion completion, ChatTools.Reader reader) {

@@ -1,9 +1,8 @@
 package io.github.panamallama.springai;
 
-import io.github.panamallama.ChatRole;
 import io.github.panamallama.ChatSession;
+import io.github.panamallama.ChatTranscript;
 import io.github.panamallama.grammar.ToolCallFormat;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -30,37 +29,17 @@ final class ChatPrompt {
         if (messages == null || messages.isEmpty()) {
             throw new IllegalArgumentException("the prompt has no messages");
         }
-        List<io.github.panamallama.ChatMessage> converted = new ArrayList<>(messages.size());
-        boolean previousWasResult = false;
+        ChatTranscript transcript = new ChatTranscript();
         for (int i = 0; i < messages.size(); i++) {
-            Message message = messages.get(i);
-            if (message instanceof ToolResponseMessage results) {
-                StringBuilder text = new StringBuilder();
-                if (previousWasResult) {
-                    // One user turn for all results of a round of calls: templates alternate turns.
-                    text.append(converted.removeLast().content());
-                }
+            if (messages.get(i) instanceof ToolResponseMessage results) {
                 for (ToolResponseMessage.ToolResponse result : results.getResponses()) {
-                    if (!text.isEmpty()) {
-                        text.append('\n');
-                    }
-                    text.append(ToolCallFormat.resultText(result.id(), result.name(), result.responseData()));
+                    transcript.addToolResult(ToolCallFormat.resultText(result.id(), result.name(), result.responseData()));
                 }
-                converted.add(io.github.panamallama.ChatMessage.user(text.toString()));
-                previousWasResult = true;
-                continue;
-            }
-            previousWasResult = false;
-            converted.add(convert(message, i));
-        }
-        toolsPrompt.ifPresent(block -> {
-            if (converted.getFirst().role() == ChatRole.SYSTEM) {
-                converted.addFirst(io.github.panamallama.ChatMessage.system(converted.removeFirst().content() + "\n\n" + block));
             } else {
-                converted.addFirst(io.github.panamallama.ChatMessage.system(block));
+                transcript.add(convert(messages.get(i), i));
             }
-        });
-        return ChatSession.applyTemplate(template, converted, true);
+        }
+        return ChatSession.applyTemplate(template, transcript.messages(toolsPrompt), true);
     }
 
     private static io.github.panamallama.ChatMessage convert(Message message, int index) {

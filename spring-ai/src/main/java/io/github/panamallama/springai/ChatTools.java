@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.panamallama.grammar.ToolCallFormat;
+import io.github.panamallama.grammar.ToolCallPlan;
 import io.github.panamallama.grammar.ToolCallReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,15 +15,15 @@ import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
 
 /**
- * A request's {@link ToolCallback}s in panama-llama's {@link ToolCallFormat}, the format the
- * example server and the LangChain4j module use too: the functions join the system prompt, a
- * grammar holds calls to their input schemas ({@link ToolChoice#REQUIRED}: the whole reply is
- * calls; {@link ToolChoice#AUTO}: the grammar waits for the call marker), and the reply is read
- * back into {@link AssistantMessage.ToolCall}s. Spring AI's {@code ToolCallingAdvisor} (or the
+ * A request's {@link ToolCallback}s as a {@link ToolCallPlan} in panama-llama's
+ * {@link ToolCallFormat}, the format the example server and the LangChain4j module use too, and
+ * the reply read back into {@link AssistantMessage.ToolCall}s. Spring AI's {@code ToolCallingAdvisor} (or the
  * caller) runs the tools; this model never does.
  */
-record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCalls) {
+final class ChatTools {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ChatTools() {}
 
     /**
      * The request's tools, or empty when there are none or {@link ToolChoice#NONE} hides them.
@@ -30,16 +31,14 @@ record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCall
      * @throws IllegalArgumentException for {@code REQUIRED} without tools, an input schema that
      *     is not JSON, or one the grammar cannot express
      */
-    static Optional<ChatTools> of(PanamaLlamaChatOptions options, int maxCalls) {
+    static Optional<ToolCallPlan> of(PanamaLlamaChatOptions options, int maxCalls) {
         List<ToolCallback> callbacks = options.getToolCallbacks();
-        ToolChoice choice = options.getToolChoice() == null ? ToolChoice.AUTO : options.getToolChoice();
-        if (callbacks.isEmpty()) {
-            if (choice == ToolChoice.REQUIRED) {
-                throw new IllegalArgumentException("toolChoice REQUIRED needs at least one tool callback");
-            }
-            return Optional.empty();
-        }
-        if (choice == ToolChoice.NONE) {
+        ToolCallPlan.Choice choice = switch (options.getToolChoice() == null ? ToolChoice.AUTO : options.getToolChoice()) {
+            case AUTO -> ToolCallPlan.Choice.AUTO;
+            case REQUIRED -> ToolCallPlan.Choice.REQUIRED;
+            case NONE -> ToolCallPlan.Choice.NONE;
+        };
+        if (!ToolCallPlan.offered(callbacks.size(), choice, "tool callback")) {
             return Optional.empty();
         }
         List<ToolCallFormat.Tool> tools = new ArrayList<>(callbacks.size());
@@ -47,9 +46,7 @@ record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCall
             ToolDefinition definition = callback.getToolDefinition();
             tools.add(new ToolCallFormat.Tool(definition.name(), definition.description(), schema(definition)));
         }
-        ChatTools chatTools = new ChatTools(List.copyOf(tools), choice, maxCalls);
-        chatTools.grammar(); // a schema the grammar cannot express fails here, naming the tool
-        return Optional.of(chatTools);
+        return Optional.of(new ToolCallPlan(tools, choice, maxCalls));
     }
 
     private static JsonNode schema(ToolDefinition definition) {
@@ -64,28 +61,11 @@ record ChatTools(List<ToolCallFormat.Tool> tools, ToolChoice choice, int maxCall
         }
     }
 
-    String systemPrompt() {
-        return ToolCallFormat.systemPrompt(tools);
-    }
-
-    String grammar() {
-        return ToolCallFormat.grammar(tools, maxCalls);
-    }
-
-    /** The call marker for {@code AUTO} (a lazy grammar); none for {@code REQUIRED}. */
-    String trigger() {
-        return choice == ToolChoice.REQUIRED ? null : ToolCallFormat.MARKER;
-    }
-
-    /** Reads one reply: passes its plain text on as it comes, and collects its calls. */
-    Reader reader(Consumer<String> onText) {
-        return new Reader(onText);
-    }
-
     static final class Reader {
         private final ToolCallReader reader;
 
-        private Reader(Consumer<String> onText) {
+        /** Reads one reply: passes its plain text on as it comes, and collects its calls. */
+        Reader(Consumer<String> onText) {
             this.reader = new ToolCallReader(onText);
         }
 

@@ -1,7 +1,9 @@
 package io.github.panamallama.springai;
 
+import io.github.panamallama.ChatPool;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.ModelOptions;
+import io.github.panamallama.ModelSource;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -53,9 +55,6 @@ public final class PanamaLlamaChatModel implements ChatModel, AutoCloseable {
     private ChatModelObservationConvention observationConvention = DEFAULT_CONVENTION;
 
     private PanamaLlamaChatModel(Builder b) {
-        if (b.poolSize < 1) {
-            throw new IllegalArgumentException("poolSize must be >= 1: " + b.poolSize);
-        }
         if (b.maxToolCalls < 1) {
             throw new IllegalArgumentException("maxToolCalls must be >= 1: " + b.maxToolCalls);
         }
@@ -75,8 +74,7 @@ public final class PanamaLlamaChatModel implements ChatModel, AutoCloseable {
             source.close();
             throw e;
         }
-        this.engine = ChatEngine.create(source, b.contextLength, b.threads, b.poolSize, b.chatTemplate,
-                "PanamaLlamaChatModel[" + name + "]");
+        this.engine = ChatEngine.create(source, b.chatPool.name("PanamaLlamaChatModel[" + name + "]"));
         this.observationRegistry = b.observationRegistry;
         this.maxToolCalls = b.maxToolCalls;
     }
@@ -228,10 +226,8 @@ public final class PanamaLlamaChatModel implements ChatModel, AutoCloseable {
         private ModelOptions modelOptions;
         private LlamaModel model;
         private String modelName;
-        private Integer contextLength;
-        private Integer threads;
-        private int poolSize = 1;
-        private String chatTemplate;
+        /** Context length, threads, pool size and template: the contexts' settings, checked as they are set. */
+        private final ChatPool.Builder chatPool = ChatPool.builder();
         private int maxToolCalls = 8;
         private PanamaLlamaChatOptions defaultOptions = PanamaLlamaChatOptions.builder().build();
         private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
@@ -264,25 +260,28 @@ public final class PanamaLlamaChatModel implements ChatModel, AutoCloseable {
 
         /** Tokens per context (prompt and reply); default the training length, at most 4096. */
         public Builder contextLength(int tokens) {
-            this.contextLength = tokens;
+            chatPool.contextLength(tokens);
             return this;
         }
 
         /** Threads per generation; default panama-llama's ({@link io.github.panamallama.ContextOptions}). */
         public Builder threads(int threads) {
-            this.threads = threads;
+            chatPool.threads(threads);
             return this;
         }
 
         /** How many replies may be generated at once, each on a context of its own; default 1. */
         public Builder poolSize(int size) {
-            this.poolSize = size;
+            if (size < 1) {
+                throw new IllegalArgumentException("poolSize must be >= 1: " + size);
+            }
+            chatPool.contexts(size);
             return this;
         }
 
         /** A chat template (a llama.cpp built-in name or Jinja text); default the model's own. */
         public Builder chatTemplate(String template) {
-            this.chatTemplate = Objects.requireNonNull(template, "template");
+            chatPool.chatTemplate(template);
             return this;
         }
 

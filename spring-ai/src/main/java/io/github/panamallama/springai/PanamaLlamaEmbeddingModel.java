@@ -1,10 +1,9 @@
 package io.github.panamallama.springai;
 
-import io.github.panamallama.ContextOptions;
-import io.github.panamallama.ContextPool;
-import io.github.panamallama.DecodeAbortedException;
+import io.github.panamallama.EmbeddingPool;
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.ModelOptions;
+import io.github.panamallama.ModelSource;
 import io.github.panamallama.PoolingType;
 import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
@@ -44,46 +43,17 @@ public final class PanamaLlamaEmbeddingModel extends AbstractEmbeddingModel impl
             new DefaultEmbeddingModelObservationConvention();
 
     private final ModelSource source;
-    private final ContextPool pool;
+    private final EmbeddingPool pool;
     private final String modelName;
-    private final int dimensions;
     private final ObservationRegistry observationRegistry;
     private EmbeddingModelObservationConvention observationConvention = DEFAULT_CONVENTION;
 
     private PanamaLlamaEmbeddingModel(Builder b) {
-        if (b.maxSegmentTokens < 1) {
-            throw new IllegalArgumentException("maxSegmentTokens must be >= 1: " + b.maxSegmentTokens);
-        }
-        if (b.poolSize < 1) {
-            throw new IllegalArgumentException("poolSize must be >= 1: " + b.poolSize);
-        }
-        if (b.pooling == PoolingType.NONE || b.pooling == PoolingType.RANK) {
-            throw new IllegalArgumentException("pooling must give one vector per text (MEAN, CLS, LAST or MODEL_DEFAULT): "
-                    + b.pooling);
-        }
         this.observationRegistry = b.observationRegistry;
         this.source = ModelSource.of(b.modelPath, b.modelOptions, b.model);
         try {
-            LlamaModel model = source.model();
             this.modelName = b.modelName != null ? b.modelName : source.defaultName();
-            this.dimensions = model.embeddingLength();
-            // Embeddings are computed in one decode: the whole text must fit one physical batch.
-            ContextOptions.Builder options = ContextOptions.builder()
-                    .embeddings(true)
-                    .pooling(b.pooling)
-                    .contextLength(b.maxSegmentTokens)
-                    .batchSize(b.maxSegmentTokens)
-                    .ubatchSize(b.maxSegmentTokens);
-            if (b.threads != null) {
-                options.threads(b.threads);
-            }
-            this.pool = new ContextPool(model, options.build(), b.poolSize, "PanamaLlamaEmbeddingModel[" + modelName + "]");
-            try {
-                pool.withContext(context -> null); // context settings fail here, and the first request starts at once
-            } catch (RuntimeException | Error e) {
-                pool.close();
-                throw e;
-            }
+            this.pool = b.pool.name("PanamaLlamaEmbeddingModel[" + modelName + "]").build(source.model());
         } catch (RuntimeException | Error e) {
             source.close();
             throw e;
@@ -113,9 +83,9 @@ public final class PanamaLlamaEmbeddingModel extends AbstractEmbeddingModel impl
                         + "\"; this embedding model serves only \"" + modelName + "\"");
             }
             Integer wanted = request.getOptions().getDimensions();
-            if (wanted != null && wanted != dimensions) {
+            if (wanted != null && wanted != dimensions()) {
                 throw new IllegalArgumentException("the request asks for " + wanted + " dimensions; \"" + modelName
-                        + "\" embeds into " + dimensions);
+                        + "\" embeds into " + dimensions());
             }
         }
         EmbeddingModelObservationContext context = EmbeddingModelObservationContext.builder()
@@ -130,35 +100,12 @@ public final class PanamaLlamaEmbeddingModel extends AbstractEmbeddingModel impl
     }
 
     private EmbeddingResponse embedTexts(List<String> texts) {
-        if (pool.isClosed()) {
-            throw new IllegalStateException(this + " is closed");
-        }
+        EmbeddingPool.Embedded embedded = pool.embed(texts);
         List<Embedding> embeddings = new ArrayList<>(texts.size());
-        int tokens = pool.withContext(context -> {
-            int total = 0;
-            for (int i = 0; i < texts.size(); i++) {
-                String text = texts.get(i);
-                if (text == null) {
-                    throw new IllegalArgumentException("text " + i + " is null");
-                }
-                int[] textTokens = context.model().vocabulary().tokenize(text);
-                int count = textTokens.length;
-                if (count > context.ubatchSize()) {
-                    throw new IllegalArgumentException("text " + i + " is " + count
-                            + " tokens; this embedding model takes at most " + context.ubatchSize()
-                            + " (maxSegmentTokens): split the text");
-                }
-                try {
-                    embeddings.add(new Embedding(context.embed(textTokens), i)); // tokenized once, above
-                } catch (DecodeAbortedException e) {
-                    // Only close() aborts these contexts.
-                    throw new IllegalStateException(this + " was closed while embedding", e);
-                }
-                total += count;
-            }
-            return total;
-        });
-        return new EmbeddingResponse(embeddings, new EmbeddingResponseMetadata(modelName, new DefaultUsage(tokens, 0)));
+        for (float[] vector : embedded.vectors()) {
+            embeddings.add(new Embedding(vector, embeddings.size()));
+        }
+        return new EmbeddingResponse(embeddings, new EmbeddingResponseMetadata(modelName, new DefaultUsage(embedded.tokens(), 0)));
     }
 
     @Override
@@ -170,7 +117,7 @@ public final class PanamaLlamaEmbeddingModel extends AbstractEmbeddingModel impl
     /** The model's embedding length (n_embd), without embedding anything. */
     @Override
     public int dimensions() {
-        return dimensions;
+        return pool.dimension();
     }
 
     public String modelName() {
@@ -204,10 +151,8 @@ public final class PanamaLlamaEmbeddingModel extends AbstractEmbeddingModel impl
         private ModelOptions modelOptions;
         private LlamaModel model;
         private String modelName;
-        private Integer threads;
-        private int poolSize = 1;
-        private int maxSegmentTokens = 512;
-        private PoolingType pooling = PoolingType.MEAN;
+        /** Threads, pool size, segment length and pooling, checked as they are set. */
+        private final EmbeddingPool.Builder pool = EmbeddingPool.builder();
         private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
         private Builder() {}
@@ -236,28 +181,32 @@ public final class PanamaLlamaEmbeddingModel extends AbstractEmbeddingModel impl
         }
 
         public Builder threads(int threads) {
-            this.threads = threads;
+            pool.threads(threads);
             return this;
         }
 
         /** How many requests may embed at once, each on a context of its own; default 1. */
         public Builder poolSize(int size) {
-            this.poolSize = size;
+            if (size < 1) {
+                throw new IllegalArgumentException("poolSize must be >= 1: " + size);
+            }
+            pool.contexts(size);
             return this;
         }
 
         /** Most tokens in one text (BOS included); default 512. Sets the context size. */
         public Builder maxSegmentTokens(int tokens) {
-            this.maxSegmentTokens = tokens;
+            pool.maxSegmentTokens(tokens);
             return this;
         }
 
         /**
          * How token vectors become one vector; default MEAN (generative models such as Mistral
-         * declare none). MODEL_DEFAULT takes the model file's own (embedding models declare one).
+         * declare none). MODEL_DEFAULT takes the model file's own (embedding models declare one);
+         * NONE and RANK are refused.
          */
         public Builder pooling(PoolingType pooling) {
-            this.pooling = Objects.requireNonNull(pooling, "pooling");
+            pool.pooling(pooling);
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.Sampler;
 import io.github.panamallama.SamplingSettings;
 import io.github.panamallama.grammar.JsonSchemaGrammar;
+import io.github.panamallama.grammar.ToolCallPlan;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +23,7 @@ record RequestSettings(SamplingSettings sampling, int maxOutputTokens, List<Stri
      * @throws IllegalArgumentException for out-of-range values, an output schema the grammar
      *     cannot express, or an output schema together with tools
      */
-    static RequestSettings from(PanamaLlamaChatOptions o, Optional<ChatTools> tools) {
+    static RequestSettings from(PanamaLlamaChatOptions o, Optional<ToolCallPlan> tools) {
         if (tools.isPresent() && o.getOutputSchema() != null) {
             throw new IllegalArgumentException("an output schema (structured output) cannot be combined with tool callbacks");
         }
@@ -54,7 +55,7 @@ record RequestSettings(SamplingSettings sampling, int maxOutputTokens, List<Stri
             sampling.seed(o.getSeed());
         }
         if (tools.isPresent()) {
-            sampling.grammar(tools.get().grammar()).grammarTrigger(tools.get().trigger());
+            sampling.grammar(tools.get().grammar()).grammarTrigger(tools.get().trigger().orElse(null));
         } else if (o.getOutputSchema() != null) {
             sampling.grammar(JsonSchemaGrammar.fromSchema(o.getOutputSchema()));
         }

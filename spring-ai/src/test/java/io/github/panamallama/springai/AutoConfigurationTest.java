@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.panamallama.LlamaModel;
 import io.github.panamallama.PoolingType;
+import io.github.panamallama.fixture.BuiltFixtures;
 import io.github.panamallama.springai.autoconfigure.PanamaLlamaAutoConfiguration;
 import io.github.panamallama.springai.autoconfigure.PanamaLlamaProperties;
 import java.util.List;
@@ -20,7 +21,7 @@ class AutoConfigurationTest {
             .withConfiguration(AutoConfigurations.of(PanamaLlamaAutoConfiguration.class));
 
     private static String modelPath() {
-        return "spring.ai.panama-llama.model-path=" + TinyModel.path();
+        return "spring.ai.panama-llama.model-path=" + BuiltFixtures.tinyMistralF16();
     }
 
     @Test
@@ -57,7 +58,7 @@ class AutoConfigurationTest {
                 "spring.ai.panama-llama.embedding.pooling=last").run(context -> {
             assertThat(context).hasNotFailed();
             PanamaLlamaProperties properties = context.getBean(PanamaLlamaProperties.class);
-            assertThat(properties.getModelPath()).isEqualTo(TinyModel.path());
+            assertThat(properties.getModelPath()).isEqualTo(BuiltFixtures.tinyMistralF16());
             assertThat(properties.getContextLength()).isEqualTo(512);
             assertThat(properties.getThreads()).isEqualTo(1);
             assertThat(properties.getGpuLayers()).isZero();
@@ -116,7 +117,7 @@ class AutoConfigurationTest {
 
     @Test
     void anEmbeddingModelPathAloneMakesOnlyTheEmbeddingModel() {
-        runner.withPropertyValues("spring.ai.panama-llama.embedding.model-path=" + TinyModel.path()).run(context -> {
+        runner.withPropertyValues("spring.ai.panama-llama.embedding.model-path=" + BuiltFixtures.tinyMistralF16()).run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(EmbeddingModel.class);
             assertThat(context).doesNotHaveBean(ChatModel.class);

@@ -3,6 +3,7 @@ package io.github.panamallama.springai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class ChatClientBootTest {
 
     @DynamicPropertySource
     static void model(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.panama-llama.model-path", () -> TinyModel.path().toString());
+        registry.add("spring.ai.panama-llama.model-path", () -> BuiltFixtures.tinyMistralF16().toString());
     }
 
     @Autowired

@@ -2,6 +2,7 @@ package io.github.panamallama.springai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
@@ -21,7 +22,7 @@ class DefaultsOnlyBootTest {
 
     @DynamicPropertySource
     static void model(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.panama-llama.model-path", () -> TinyModel.path().toString());
+        registry.add("spring.ai.panama-llama.model-path", () -> BuiltFixtures.tinyMistralF16().toString());
     }
 
     @Autowired

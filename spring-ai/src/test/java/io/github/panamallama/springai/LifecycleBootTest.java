@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.github.panamallama.LlamaModel;
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class LifecycleBootTest {
     void startsQuicklyAndClosingReleasesTheNativeModel() {
         long start = System.nanoTime();
         ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-                .properties("spring.ai.panama-llama.model-path=" + TinyModel.path(),
+                .properties("spring.ai.panama-llama.model-path=" + BuiltFixtures.tinyMistralF16(),
                         "spring.ai.panama-llama.chat.max-tokens=8")
                 .run();
         long startMillis = (System.nanoTime() - start) / 1_000_000;
@@ -54,7 +55,7 @@ class LifecycleBootTest {
         Process process = new ProcessBuilder(javaBin.toString(), "--enable-native-access=ALL-UNNAMED",
                 "-Dpanamallama.home=" + System.getProperty("panamallama.home"),
                 "-cp", System.getProperty("java.class.path"),
-                BootStartup.class.getName(), TinyModel.path().toString())
+                BootStartup.class.getName(), BuiltFixtures.tinyMistralF16().toString())
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.panamallama.LlamaModel;
+import io.github.panamallama.fixture.BuiltFixtures;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -50,7 +51,7 @@ class PanamaLlamaChatModelTest {
                 OBSERVED.add(context);
             }
         });
-        llama = LlamaModel.load(TinyModel.path());
+        llama = LlamaModel.load(BuiltFixtures.tinyMistralF16());
         chatModel = PanamaLlamaChatModel.builder().model(llama).contextLength(1024).threads(1)
                 .defaultOptions(PanamaLlamaChatOptions.builder().temperature(0.0).maxTokens(30).build())
                 .observationRegistry(registry).build();
@@ -234,7 +235,7 @@ class PanamaLlamaChatModelTest {
 
     @Test
     void aLentModelClosedByItsOwnerIsRefusedNotCrashed() {
-        LlamaModel own = LlamaModel.load(TinyModel.path());
+        LlamaModel own = LlamaModel.load(BuiltFixtures.tinyMistralF16());
         try (PanamaLlamaChatModel borrowing = PanamaLlamaChatModel.builder().model(own).contextLength(256).build();
                 PanamaLlamaEmbeddingModel embedding = PanamaLlamaEmbeddingModel.builder().model(own).build()) {
             own.close();

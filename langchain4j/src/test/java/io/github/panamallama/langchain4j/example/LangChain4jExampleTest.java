@@ -3,7 +3,7 @@ package io.github.panamallama.langchain4j.example;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.panamallama.langchain4j.TinyModel;
+import io.github.panamallama.fixture.BuiltFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ class LangChain4jExampleTest {
     @Test
     void runsEveryStepOnTheTinyModel() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LangChain4jExample.run(TinyModel.path(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        LangChain4jExample.run(BuiltFixtures.tinyMistralF16(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(out.startsWith("model: tiny-mistral-f16, chat template: mistral-v1"), out);
         for (String section : List.of("== ChatModel\n", "== StreamingChatModel", "== ChatModel with a JSON schema", "== EmbeddingModel (dimension 256)")) {
