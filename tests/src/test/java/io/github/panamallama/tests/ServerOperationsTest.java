@@ -110,6 +110,23 @@ class ServerOperationsTest {
     }
 
     /**
+     * A request is counted before its answer reaches the client: a client that reads /metrics as
+     * soon as it has its answer sees it, every time (the answer is written by the generation's
+     * thread, the metrics read on another connection).
+     */
+    @Test
+    void anAnswerIsCountedBeforeTheClientHasIt() throws Exception {
+        String completions = "panamallama_requests_total{endpoint=\"/v1/completions\",status=\"200\"}";
+        double count = PrometheusText.parse(metrics()).getOrDefault(completions, 0.0);
+        for (int i = 0; i < 30; i++) {
+            server.client().completions().create(CompletionCreateParams.builder().model("tiny-mistral").prompt("Hello " + i)
+                    .maxTokens(1).build());
+            count++;
+            assertEquals(count, PrometheusText.parse(metrics()).get(completions), "after request " + i);
+        }
+    }
+
+    /**
      * The prompt cache's counters move by what the requests' usage reports: a second request
      * that starts as the first did reuses its prefix, and counts as a hit with those tokens.
      */

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One request and its answer on a connection: a JSON body, a text body, or a stream of
@@ -178,7 +179,7 @@ final class Exchange {
         }
         HttpUtil.setKeepAlive(response, keepAlive);
         release();
-        finish(status, outcome, channel.writeAndFlush(response));
+        finish(status, outcome, () -> channel.writeAndFlush(response));
     }
 
     /** Sends the headers of a server-sent-events answer (200); then {@link #event} and {@link #endEvents}. */
@@ -213,15 +214,20 @@ final class Exchange {
     void endEvents(String outcome, String code) {
         errorCode = code;
         release();
-        finish(200, outcome, channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+        finish(200, outcome, () -> channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
     }
 
     /** The client is gone: nothing to send; the connection is closed. */
     void abandon(int wouldHaveBeen) {
-        finish(wouldHaveBeen, "client_gone", channel.close());
+        finish(wouldHaveBeen, "client_gone", channel::close);
     }
 
-    private void finish(int status, String outcome, ChannelFuture written) {
+    /**
+     * Counts and logs the exchange, then sends its last bytes with {@code lastWrite}: counted
+     * first, so that a client that reads /metrics as soon as it has its answer finds it there.
+     * Only the first call does anything.
+     */
+    private void finish(int status, String outcome, Supplier<ChannelFuture> lastWrite) {
         if (finished) {
             return;
         }
@@ -232,9 +238,6 @@ final class Exchange {
         if (deadline != null) {
             deadline.cancel(false);
         }
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
         if (cancellation.reason() == Cancellation.Reason.TIMED_OUT && outcome.equals("completed")) {
             outcome = "timed_out";
         }
@@ -242,6 +245,10 @@ final class Exchange {
         server.accessLog().write(new AccessLog.Entry(AccessLog.now(), String.valueOf(channel.remoteAddress()), method, path,
                 status, elapsedNanos() / 1_000_000, outcome, stream, promptTokens, completionTokens,
                 firstTokenNanos == null ? null : firstTokenNanos / 1_000_000, errorCode));
+        ChannelFuture written = lastWrite.get();
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
         channel.eventLoop().execute(next);
     }
 
