@@ -7,10 +7,11 @@
 # warm-up requests; the server's RSS and heap), and (d) optionally the same mix from three
 # clients at once for H hours. Prints the growth per 1,000 cycles of each loop and exits 1 if
 # one grows by more than its limit: 4 MiB per 1,000 context cycles, 8 MiB per 1,000 model
-# cycles, 8 MiB per 1,000 server requests, never less than 16 MiB in all (32 MiB for the server) (the reasons are in
-# tests/.../soak/Soak.java and tests/.../ServerSoak.java), or if a server request fails. The
-# JVMs run with a fixed, pre-touched heap so that heap resizing does not show up as RSS. CI runs
-# a short version (SoakTest: 500 context, 300 model cycles, 400 server requests).
+# cycles, 8 MiB per 1,000 server requests, never less than 16 MiB in all, 32 MiB for the server
+# (the reasons are in tests/.../soak/Soak.java and tests/.../ServerSoak.java), or if a server
+# request fails. The JVMs run with a fixed, pre-touched heap so that heap resizing does not show
+# up as RSS. CI runs a short version (SoakTest: 500 context, 300 model cycles, 400 server
+# requests).
 # Needs a built checkout: ./mvnw verify (-DskipTests will do).
 # Usage: scripts/soak.sh [--context-cycles N] [--model-cycles N] [--server-requests N]
 #                        [--server-hours H] [--model FILE.gguf]
