@@ -11,9 +11,9 @@ import java.util.function.Function;
  * Chat replies from any number of threads: a {@link ContextPool} over one model with its chat
  * template, checked once when the pool is built (format conversations with {@link #template()}
  * through {@link ChatSession#applyTemplate}). Each call streams a reply on a context of its
- * own; callers beyond {@link Builder#contexts(int)} wait. The LangChain4j and Spring AI chat models run on it.
- * Closing the pool ends running replies within a token and frees the contexts; the model stays
- * open.
+ * own; callers beyond {@link Builder#contexts(int)} wait. The LangChain4j and Spring AI chat
+ * models run on it. Closing the pool ends running replies within a token and frees the
+ * contexts; the model stays open.
  */
 public final class ChatPool extends JobPool {
     private final String template;

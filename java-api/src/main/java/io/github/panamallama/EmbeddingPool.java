@@ -22,7 +22,7 @@ public final class EmbeddingPool extends JobPool {
     /**
      * One call's vectors, in the order of its texts, and the tokens they took.
      *
-     * @param vectors one unit-length vector of {@link #dimension()} floats per text
+     * @param vectors one unit-length vector of {@link EmbeddingPool#dimension()} floats per text
      * @param tokens the texts' tokens together (beginning-of-sequence tokens included)
      */
     public record Embedded(List<float[]> vectors, int tokens) {
@@ -48,8 +48,8 @@ public final class EmbeddingPool extends JobPool {
     /**
      * Embeds every text, on one context for the whole call.
      *
-     * @throws IllegalArgumentException for a null text or one over {@link Builder#maxSegmentTokens(int)}
-     *     tokens, naming its index; nothing is embedded then
+     * @throws IllegalArgumentException for a null text or one over
+     *     {@link Builder#maxSegmentTokens(int)} tokens, naming its index; nothing is embedded then
      * @throws IllegalStateException if the pool is or gets closed
      */
     public Embedded embed(List<String> texts) {

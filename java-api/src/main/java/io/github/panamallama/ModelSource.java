@@ -46,12 +46,7 @@ public final class ModelSource implements AutoCloseable {
 
     /** The model's name where none is given: its file name without {@code .gguf}. */
     public String defaultName() {
-        return nameOf(model.path());
-    }
-
-    /** A model file's name without {@code .gguf}. */
-    public static String nameOf(Path path) {
-        String file = path.getFileName().toString();
+        String file = model.path().getFileName().toString();
         return file.endsWith(".gguf") ? file.substring(0, file.length() - ".gguf".length()) : file;
     }
 

@@ -17,8 +17,8 @@ import org.springframework.ai.tool.definition.ToolDefinition;
 /**
  * A request's {@link ToolCallback}s as a {@link ToolCallPlan} in panama-llama's
  * {@link ToolCallFormat}, the format the example server and the LangChain4j module use too, and
- * the reply read back into {@link AssistantMessage.ToolCall}s. Spring AI's {@code ToolCallingAdvisor} (or the
- * caller) runs the tools; this model never does.
+ * the reply read back into {@link AssistantMessage.ToolCall}s. Spring AI's
+ * {@code ToolCallingAdvisor} (or the caller) runs the tools; this model never does.
  */
 final class ChatTools {
     private static final ObjectMapper JSON = new ObjectMapper();
