@@ -35,10 +35,29 @@ public final class ChatPool extends JobPool {
     }
 
     /**
+     * Options for generating from chat-template text, as {@link #template()} and
+     * {@link ChatSession} write it: beginning-of-sequence added, and control tokens written as
+     * text ({@code </s>}, {@code [INST]}) read as those tokens.
+     *
+     * @param sampler the generation's sampler; {@code null} = greedy
+     * @throws IllegalArgumentException for {@code maxTokens < 1} or a bad stop string
+     */
+    public static GenerationOptions templateOptions(int maxTokens, List<String> stops, Sampler sampler) {
+        return GenerationOptions.builder()
+                .maxTokens(maxTokens)
+                .stopStrings(stops)
+                .sampler(sampler)
+                .addSpecial(true)
+                .parseSpecial(true)
+                .build();
+    }
+
+    /**
      * Generates the completion of {@code prompt} on a free context, with a sampler made from
      * {@code sampling} for this call only.
      *
-     * @param options the generation's options around that sampler
+     * @param options the generation's options around that sampler (usually
+     *     {@link #templateOptions})
      * @param onText receives each piece of text as it is produced
      * @param cancelled polled after each piece; when it turns true generation stops
      * @return the completion, or empty when {@code cancelled} stopped it

@@ -62,6 +62,15 @@ class ChatPoolTest {
     }
 
     @Test
+    void templateOptionsReadControlTokensInThePromptText() {
+        GenerationOptions options = ChatPool.templateOptions(7, List.of("\n\n"), null);
+        assertEquals(7, options.maxTokens());
+        assertEquals(List.of("\n\n"), options.stopStrings());
+        assertTrue(options.addSpecial() && options.parseSpecial());
+        assertThrows(IllegalArgumentException.class, () -> ChatPool.templateOptions(0, List.of(), null));
+    }
+
+    @Test
     void anUnknownTemplateOrBadSettingFailsBeforeAnyRequest() {
         IllegalArgumentException template = assertThrows(IllegalArgumentException.class,
                 () -> ChatPool.builder().chatTemplate("no-such-template").build(llama));

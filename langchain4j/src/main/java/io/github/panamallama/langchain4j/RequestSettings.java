@@ -3,6 +3,7 @@ package io.github.panamallama.langchain4j;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
+import io.github.panamallama.ChatPool;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.Sampler;
 import io.github.panamallama.SamplingSettings;
@@ -82,17 +83,8 @@ record RequestSettings(SamplingSettings sampling, int maxOutputTokens, List<Stri
         return JsonSchemaGrammar.fromSchema(JsonSchemas.toJson(format.jsonSchema().rootElement()));
     }
 
-    /**
-     * Options for one generation. The prompt is chat-template text: BOS is added and control
-     * tokens written as text ({@code </s>}) are parsed, as {@link io.github.panamallama.ChatSession} does.
-     */
+    /** Options for one generation from the chat-template prompt. */
     GenerationOptions generationOptions(Sampler sampler) {
-        return GenerationOptions.builder()
-                .maxTokens(maxOutputTokens)
-                .stopStrings(stopSequences)
-                .sampler(sampler)
-                .addSpecial(true)
-                .parseSpecial(true)
-                .build();
+        return ChatPool.templateOptions(maxOutputTokens, stopSequences, sampler);
     }
 }

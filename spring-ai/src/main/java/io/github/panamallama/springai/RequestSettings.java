@@ -1,5 +1,6 @@
 package io.github.panamallama.springai;
 
+import io.github.panamallama.ChatPool;
 import io.github.panamallama.GenerationOptions;
 import io.github.panamallama.Sampler;
 import io.github.panamallama.SamplingSettings;
@@ -66,17 +67,8 @@ record RequestSettings(SamplingSettings sampling, int maxOutputTokens, List<Stri
         return settings;
     }
 
-    /**
-     * Options for one generation. The prompt is chat-template text: BOS is added and control
-     * tokens written as text ({@code </s>}) are parsed, as {@link io.github.panamallama.ChatSession} does.
-     */
+    /** Options for one generation from the chat-template prompt. */
     GenerationOptions generationOptions(Sampler sampler) {
-        return GenerationOptions.builder()
-                .maxTokens(maxOutputTokens)
-                .stopStrings(stopSequences)
-                .sampler(sampler)
-                .addSpecial(true)
-                .parseSpecial(true)
-                .build();
+        return ChatPool.templateOptions(maxOutputTokens, stopSequences, sampler);
     }
 }
